@@ -1,0 +1,57 @@
+import type { Actor } from './actor.ts'
+
+interface CacheEntry {
+  actor: Actor
+  /** When the cache entry stops being trusted (ms). */
+  validUntil: number
+}
+
+/**
+ * Verified keys by hash, kept for at most `ttlMs` so the hot path skips the database. A key
+ * revoked on this process is dropped at once; on other processes it works for at most `ttlMs`
+ * more. Holds at most `maxEntries` keys and evicts the oldest beyond that.
+ */
+export class ApiKeyCache {
+  private readonly entries = new Map<string, CacheEntry>()
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  get(keyHash: string, now: number): Actor | undefined {
+    const entry = this.entries.get(keyHash)
+    if (entry === undefined) return undefined
+    if (entry.validUntil <= now) {
+      this.entries.delete(keyHash)
+      return undefined
+    }
+
+    return entry.actor
+  }
+
+  /** Caches a verified key until `now + ttl`, or until the key itself expires if that is sooner. */
+  set(keyHash: string, actor: Actor, now: number, keyExpiresAt: number | null): void {
+    if (this.ttlMs <= 0) return
+    const validUntil = Math.min(now + this.ttlMs, keyExpiresAt ?? Number.POSITIVE_INFINITY)
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value
+      if (oldest !== undefined) this.entries.delete(oldest)
+    }
+    this.entries.set(keyHash, { actor, validUntil })
+  }
+
+  /** Drops every cached entry of a key id (used on revocation). */
+  deleteByKeyId(apiKeyId: string): void {
+    for (const [hash, entry] of this.entries) {
+      if (entry.actor.apiKeyId === apiKeyId) this.entries.delete(hash)
+    }
+  }
+
+  /** Drops every cached entry of an account (used when its memberships change). */
+  deleteByAccountId(accountId: string): void {
+    for (const [hash, entry] of this.entries) {
+      if (entry.actor.accountId === accountId) this.entries.delete(hash)
+    }
+  }
+}

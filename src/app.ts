@@ -1,0 +1,31 @@
+import { ApiKeyCache } from './auth/api-key-cache.ts'
+import type { Config } from './config/config.ts'
+import type { AppDeps } from './deps.ts'
+import type { Logger } from './logging/logger.ts'
+import { createDb } from './storage/db.ts'
+import { migrateToLatest } from './storage/migrate.ts'
+
+/**
+ * Opens the database and builds the dependencies every role shares. Applies pending migrations
+ * when the config asks for it. The caller closes `deps.db` when done.
+ */
+export async function createAppDeps(config: Config, log: Logger, options: { now?: () => Date } = {}): Promise<AppDeps> {
+  const db = createDb(config.database)
+  const deps: AppDeps = {
+    db,
+    config,
+    log,
+    now: options.now ?? (() => new Date()),
+    keyCache: new ApiKeyCache(config.keyCacheTtlMs),
+  }
+  if (config.migrateOnStart) {
+    try {
+      await migrateToLatest(db, log)
+    } catch (error) {
+      await db.close()
+      throw error
+    }
+  }
+
+  return deps
+}

@@ -301,7 +301,6 @@ function describeLocation(location: string | null, base: URL): string {
 
 function excerptOf(text: string): string {
   // Collapse whitespace and control characters so the excerpt stays on one line in logs.
-  // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\s\x00-\x1f\x7f]+/g, ' ').trim()
 
   return flat.length > MAX_EXCERPT_CHARS ? `${flat.slice(0, MAX_EXCERPT_CHARS)}…` : flat

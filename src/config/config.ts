@@ -69,6 +69,14 @@ const envSchema = z
     PIGEON_SHUTDOWN_GRACE_S: integerString('PIGEON_SHUTDOWN_GRACE_S', 0, 600).default(20),
   })
   .superRefine((env, ctx) => {
+    // A lease must outlast a whole delivery attempt, or a slow receiver would see the post twice.
+    if (env.PIGEON_WORKER_LEASE_MS < env.PIGEON_WEBHOOK_TIMEOUT_MS * 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PIGEON_WORKER_LEASE_MS'],
+        message: `PIGEON_WORKER_LEASE_MS (${env.PIGEON_WORKER_LEASE_MS}) must be at least twice PIGEON_WEBHOOK_TIMEOUT_MS (${env.PIGEON_WEBHOOK_TIMEOUT_MS})`,
+      })
+    }
     if (env.DATABASE_URL !== undefined && env.PIGEON_SQLITE_PATH !== undefined) {
       ctx.addIssue({
         code: 'custom',

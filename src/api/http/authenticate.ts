@@ -28,14 +28,14 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /**
- * Builds the onRequest hook that resolves the caller of every request. Paths in `publicPaths` and
- * CORS preflights pass without a key; everything else without a valid key gets 401 with Buffer's
- * UNAUTHENTICATED body, before routing or GraphQL parsing runs.
+ * Builds the hook that resolves the caller of an API request. CORS preflights pass without a
+ * key; any other request without a valid key gets 401 with Buffer's UNAUTHENTICATED body, before
+ * GraphQL parsing runs.
  */
-export function createAuthenticateHook(deps: AppDeps, publicPaths: ReadonlySet<string>) {
+export function createAuthenticateHook(deps: AppDeps) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     request.actor = null
-    if (request.method === 'OPTIONS' || publicPaths.has(request.url.split('?')[0]!)) return
+    if (request.method === 'OPTIONS') return
 
     const result = await verifyApiKey(deps, bearerToken(request.headers.authorization))
     if (result.ok) {

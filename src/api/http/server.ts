@@ -9,8 +9,6 @@ import { createLoaders } from '../graphql/loaders.ts'
 import { buildResolvers } from '../graphql/resolvers/index.ts'
 import { createAuthenticateHook } from './authenticate.ts'
 
-/** Paths that answer without an API key: liveness and readiness probes for operators. */
-const PUBLIC_PATHS = new Set(['/healthz', '/readyz'])
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/
 
 /**
@@ -25,17 +23,33 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
       const incoming = request.headers['x-request-id']
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID()
     },
-    // Buffer's clients post to the root path too; serve it as the GraphQL endpoint.
-    rewriteUrl: (request) => (request.url === '/' || request.url?.startsWith('/?') ? `/graphql${request.url.slice(1)}` : (request.url ?? '/')),
+    // Buffer's clients post to the root path too; a POST there is served as the GraphQL endpoint.
+    rewriteUrl: (request) => {
+      const url = request.url ?? '/'
+      return request.method === 'POST' && (url === '/' || url.startsWith('/?')) ? `/graphql${url.slice(1)}` : url
+    },
     bodyLimit: 1024 * 1024,
     requestTimeout: 30_000,
   })
   app.decorateRequest('actor', null)
-  app.addHook('onRequest', createAuthenticateHook(deps, PUBLIC_PATHS))
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
 
+  registerHealthRoutes(app, deps)
+  await app.register(async (api) => registerApi(api, deps))
+
+  // Unknown paths answer like the API: 401 without a valid key, 404 with one.
+  const authenticate = createAuthenticateHook(deps)
+  app.setNotFoundHandler({ preHandler: authenticate }, (request, reply) => {
+    void reply.code(404).send({ errors: [{ message: `No route for ${request.method} ${request.url}; send GraphQL requests to POST /graphql.`, extensions: { code: 'NOT_FOUND' } }] })
+  })
+
+  return app
+}
+
+/** Liveness and readiness probes for operators; they need no API key. */
+function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/healthz', async () => ({ status: 'ok' }))
   app.get('/readyz', async (_request, reply) => {
     try {
@@ -46,11 +60,16 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
       return reply.code(503).send({ status: 'unavailable', message: 'The database is not reachable.' })
     }
   })
-  app.options('/graphql', async (_request, reply) => {
+}
+
+/** The GraphQL API, in its own plugin scope so its hooks apply to API routes only. */
+async function registerApi(api: FastifyInstance, deps: AppDeps): Promise<void> {
+  api.addHook('onRequest', createAuthenticateHook(deps))
+  api.options('/graphql', async (_request, reply) => {
     return reply.code(204).header('allow', 'GET, POST, OPTIONS').send()
   })
 
-  await app.register(mercurius, {
+  await api.register(mercurius, {
     schema: loadSchemaSource(),
     resolvers: buildResolvers() as never,
     path: '/graphql',
@@ -62,10 +81,4 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
       return { deps, actor: request.actor, loaders: createLoaders(deps), reply }
     },
   })
-
-  app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ errors: [{ message: `No route for ${request.method} ${request.url}; send GraphQL requests to POST /graphql.`, extensions: { code: 'NOT_FOUND' } }] })
-  })
-
-  return app
 }

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql'
 import type { FastifyReply } from 'fastify'
 import { coerceError } from '../../errors/app-error.ts'
+import { QUERY_LIMITS, QueryLimitError } from './query-limits.ts'
 
 /** `extensions.code` values of top-level errors, as Buffer's API sends them. */
 export type ClientErrorCode = 'NOT_FOUND' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'UNAUTHORIZED'
@@ -23,7 +24,7 @@ interface FormattedError {
   message: string
   locations?: ReadonlyArray<{ line: number; column: number }>
   path?: ReadonlyArray<string | number>
-  extensions: Record<string, unknown>
+  extensions?: Record<string, unknown>
 }
 
 interface Execution {
@@ -37,6 +38,8 @@ interface FormatterContext {
 }
 
 const SYNTAX_ERROR = /^Syntax Error/
+// graphql 16 spells this message "more that"; accept the corrected spelling too.
+const TOKEN_LIMIT_ERROR = /^Syntax Error: Document contains more th(?:at|an) \d+ tokens/
 const VARIABLE_ERROR = /^Variable "\$/
 
 /** HTTP status and `extensions.code` for a request that failed before execution. */
@@ -71,6 +74,9 @@ function requestMessage(error: GraphQLError | Error, code: string): string {
     return 'The request body must hold a GraphQL document in "query".'
   }
   if ((error as GraphQLError).originalError?.message === 'Unknown query') return 'The request body must hold a GraphQL document in "query".'
+  if (code === 'BAD_REQUEST' && /^body\b/.test(error.message)) {
+    return `Invalid request body (${error.message}). Send a JSON object such as {"query": "{ account { id } }", "variables": {}} with Content-Type: application/json.`
+  }
 
   return error.message
 }
@@ -110,6 +116,9 @@ function formatRequestErrors(execution: Execution): { statusCode: number; respon
   const flattened = flattenRequestErrors(execution.errors)
   let status = 400
   const errors = flattened.map((error): FormattedError => {
+    // Like Buffer's, a query over a size limit gets a plain error without a code.
+    if (error instanceof QueryLimitError) return { message: error.message }
+    if (TOKEN_LIMIT_ERROR.test(error.message)) return { message: `Query has more than ${QUERY_LIMITS.maxTokens} tokens, the maximum. Please simplify your query.` }
     const { status: errorStatus, code } = classifyRequestError(error)
     status = Math.max(status, errorStatus)
     const locations = locationsOf(error)

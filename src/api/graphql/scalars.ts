@@ -6,6 +6,8 @@ const DATE_TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\
 
 /** Parses an ISO 8601 date-time that carries an offset or Z; throws a message naming the value. */
 export function parseDateTime(value: unknown): Date {
+  // Variables coerced once already arrive as Date objects.
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value
   if (typeof value !== 'string') throw new GraphQLError(`DateTime must be an ISO 8601 string such as 2026-05-05T17:00:00Z; got ${typeof value}.`)
   const match = DATE_TIME_PATTERN.exec(value)
   if (match === null) {

@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { GraphQLError } from 'graphql'
 import mercurius from 'mercurius'
 import type { AppDeps } from '../../deps.ts'
 import type { GraphQLContext } from '../graphql/context.ts'
 import { createErrorFormatter } from '../graphql/errors.ts'
+import { QUERY_LIMITS, QueryLimitsRule } from '../graphql/query-limits.ts'
+import { coerceVariables } from '../graphql/coerce-variables.ts'
 import { loadSchemaSource } from '../graphql/load-schema.ts'
 import { createLoaders } from '../graphql/loaders.ts'
 import { buildResolvers } from '../graphql/resolvers/index.ts'
 import { createAuthenticateHook } from './authenticate.ts'
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/
+// Starts of JSON values that can never start a GraphQL document.
+const JSON_VALUE_START = /^\s*(?:\{\s*"|\[|-?\d|"|true\b|false\b|null\b)/
 
 /**
  * Builds the HTTP server: the GraphQL API on POST / and /graphql (Buffer's clients use both),
@@ -75,10 +80,25 @@ async function registerApi(api: FastifyInstance, deps: AppDeps): Promise<void> {
     path: '/graphql',
     jit: 1,
     graphiql: false,
+    validationRules: [QueryLimitsRule],
+    graphql: { parseOptions: { maxTokens: QUERY_LIMITS.maxTokens } },
     errorFormatter: createErrorFormatter({ exposeErrors: deps.config.exposeErrors }) as never,
     context: (request, reply): GraphQLContext => {
       if (request.actor === null) throw new Error('GraphQL reached without an authenticated actor')
       return { deps, actor: request.actor, loaders: createLoaders(deps), reply }
     },
+  })
+  // Mercurius falls back to reading an unparseable query as a JSON-encoded AST. Pigeon's clients
+  // send GraphQL text only, so a JSON value in `query` is reported as the syntax error it is.
+  api.graphql.addHook('preParsing', async (_schema, source) => {
+    if (typeof source !== 'string' || JSON_VALUE_START.test(source)) {
+      throw new GraphQLError('Syntax Error: "query" must hold a GraphQL document as text, such as "{ account { id } }".')
+    }
+  })
+  // NOTE: Mercurius does not pass the operation name to this hook, so a document holding several
+  // operations runs without the pre-coercion (and graphql-jit's default-value gap applies there).
+  api.graphql.addHook('preExecution', async (schema, document, _context, variables) => {
+    const coerced = coerceVariables(schema, document, variables as Record<string, unknown> | undefined)
+    return coerced === null ? undefined : { variables: coerced }
   })
 }

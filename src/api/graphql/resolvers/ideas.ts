@@ -57,6 +57,9 @@ export const ideaResolvers = {
   Mutation: {
     async createIdea(_root: unknown, args: { input: CreateIdeaCommand }, context: GraphQLContext) {
       const result = await createIdea(context.deps, context.actor, args.input)
+      // CreateIdeaPayload has no NotFoundError member, so an unknown organization is a top-level error.
+      if (!result.ok && result.error.code === 'ORGANIZATION_NOT_FOUND') throw toQueryError(result.error)
+
       // Buffer answers a successful createIdea with the Idea member, not IdeaResponse.
       return result.ok ? presentIdea(result.value) : toMutationError(result.error)
     },

@@ -1,0 +1,254 @@
+import { createHash } from 'node:crypto'
+import type { RateLimitQuotas } from '../accounts/plans.ts'
+import type { Logger } from '../logging/logger.ts'
+import type { Db } from '../storage/db.ts'
+import { addToBuckets, deleteBucketsBefore, loadBuckets, type BucketCount } from '../storage/rate-limit-repo.ts'
+
+/** One rolling window: its Buffer name, length, counting granularity and policy name. */
+export interface WindowDefinition {
+  id: '15m' | '24h' | '30d'
+  windowMs: number
+  /** Requests are counted in buckets of this length; see the accuracy note on RateLimiter. */
+  bucketMs: number
+  quotaOf(quotas: RateLimitQuotas): number
+  policyName(quota: number): string
+}
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+
+export const WINDOWS: readonly WindowDefinition[] = [
+  { id: '15m', windowMs: 15 * MINUTE, bucketMs: MINUTE, quotaOf: (quotas) => quotas.fifteenMinutes, policyName: (quota) => `${quota}-in-15min` },
+  { id: '24h', windowMs: DAY, bucketMs: 15 * MINUTE, quotaOf: (quotas) => quotas.oneDay, policyName: (quota) => `${quota}-in-1day` },
+  { id: '30d', windowMs: 30 * DAY, bucketMs: 6 * HOUR, quotaOf: (quotas) => quotas.thirtyDays, policyName: (quota) => `${quota}-in-30days` },
+]
+
+/** Where one window stands for a partition after a request. */
+export interface WindowStatus {
+  window: WindowDefinition['id']
+  policyName: string
+  quota: number
+  windowSeconds: number
+  remaining: number
+  /** Seconds until the oldest counted request leaves the window. */
+  resetSeconds: number
+}
+
+export interface RateLimitDecision {
+  allowed: boolean
+  windows: WindowStatus[]
+  /** The exceeded window that frees up last, when the request was refused. */
+  exceeded: WindowStatus | null
+  retryAfterSeconds: number
+  /** Partition key as an RFC 8941 byte sequence, for the `pk` parameter of RateLimit-Policy. */
+  partitionToken: string
+}
+
+interface BucketState {
+  synced: number
+  pending: number
+}
+
+interface PartitionState {
+  buckets: Map<string, Map<number, BucketState>>
+  lastUsed: number
+  ready: Promise<void>
+}
+
+const IDLE_EVICT_MS = 15 * MINUTE
+const PRUNE_INTERVAL_MS = HOUR
+
+/**
+ * Counts requests per partition (an API key) over rolling 15-minute, 24-hour and 30-day windows.
+ * Counting happens in memory; every `syncIntervalMs` the process adds its new counts to the
+ * database and reads back the totals, so counts survive restarts and add up across processes.
+ *
+ * Accuracy, worst case: a bucket counts for the whole window while any part of it is inside, so
+ * a window never admits more than its quota from one process, but may refuse for up to one bucket
+ * (1 minute, 15 minutes or 6 hours) longer than an exact sliding log would. Across processes, a
+ * process does not see the others' requests of the last sync interval, so a fleet can exceed a
+ * quota by at most what the other processes admit in one interval. Refused requests are not
+ * counted.
+ */
+export class RateLimiter {
+  private readonly partitions = new Map<string, PartitionState>()
+  private timer: NodeJS.Timeout | null = null
+  private syncing: Promise<void> | null = null
+  private lastPrune = 0
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    private readonly options: { syncIntervalMs: number; now: () => Date },
+  ) {}
+
+  /** Starts the periodic sync with the database. */
+  start(): void {
+    if (this.timer !== null) return
+    this.timer = setInterval(() => void this.sync(), this.options.syncIntervalMs)
+    this.timer.unref()
+  }
+
+  /** Stops the periodic sync and writes pending counts. */
+  async stop(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer)
+    this.timer = null
+    await this.sync()
+  }
+
+  /** Counts one request against every window, unless a window is full; then nothing is counted. */
+  async consume(partitionKey: string, quotas: RateLimitQuotas): Promise<RateLimitDecision> {
+    const state = this.partition(partitionKey)
+    await state.ready
+    const now = this.options.now().getTime()
+    state.lastUsed = now
+
+    const used = WINDOWS.map((definition) => this.countWindow(state, definition, now))
+    const full = WINDOWS.map((definition, index) => used[index]! >= definition.quotaOf(quotas))
+    const allowed = !full.some(Boolean)
+    if (allowed) {
+      for (const definition of WINDOWS) {
+        const buckets = state.buckets.get(definition.id)!
+        const start = Math.floor(now / definition.bucketMs) * definition.bucketMs
+        const bucket = buckets.get(start) ?? { synced: 0, pending: 0 }
+        bucket.pending++
+        buckets.set(start, bucket)
+      }
+    }
+
+    const windows = WINDOWS.map((definition, index) => this.status(state, definition, quotas, now, used[index]! + (allowed ? 1 : 0)))
+    const exceededIndexes = full.flatMap((isFull, index) => (isFull ? [index] : []))
+    const waits = exceededIndexes.map((index) => this.secondsUntilFree(state, WINDOWS[index]!, quotas, now))
+    const latest = waits.length === 0 ? -1 : waits.indexOf(Math.max(...waits))
+
+    return {
+      allowed,
+      windows,
+      exceeded: latest === -1 ? null : windows[exceededIndexes[latest]!]!,
+      retryAfterSeconds: latest === -1 ? 0 : waits[latest]!,
+      partitionToken: `:${Buffer.from(createHash('sha256').update(partitionKey).digest('hex').slice(0, 12)).toString('base64')}:`,
+    }
+  }
+
+  /** Writes pending counts and reloads totals of partitions in use; also prunes old buckets. */
+  async sync(): Promise<void> {
+    if (this.syncing !== null) return this.syncing
+    this.syncing = this.syncOnce().finally(() => (this.syncing = null))
+    return this.syncing
+  }
+
+  private async syncOnce(): Promise<void> {
+    const now = this.options.now().getTime()
+    for (const [key, state] of this.partitions) {
+      if (now - state.lastUsed > IDLE_EVICT_MS && !hasPending(state)) {
+        this.partitions.delete(key)
+        continue
+      }
+      try {
+        await this.syncPartition(key, state, now)
+      } catch (error) {
+        this.log.error({ err: error }, 'rate limit sync failed; counts stay in memory and are retried')
+      }
+    }
+    if (now - this.lastPrune >= PRUNE_INTERVAL_MS) {
+      this.lastPrune = now
+      try {
+        const deleted = await deleteBucketsBefore(this.db.kysely, now - 31 * DAY)
+        if (deleted > 0) this.log.debug({ deleted }, 'old rate limit buckets pruned')
+      } catch (error) {
+        this.log.error({ err: error }, 'rate limit bucket pruning failed')
+      }
+    }
+  }
+
+  private async syncPartition(key: string, state: PartitionState, now: number): Promise<void> {
+    await state.ready
+    const written: BucketCount[] = []
+    for (const [window, buckets] of state.buckets) {
+      for (const [bucketStart, bucket] of buckets) {
+        if (bucket.pending > 0) written.push({ window, bucketStart, count: bucket.pending })
+      }
+    }
+    await addToBuckets(this.db.kysely, key, written)
+    for (const entry of written) state.buckets.get(entry.window)!.get(entry.bucketStart)!.pending -= entry.count
+
+    const fresh = await loadBuckets(this.db.kysely, key, windowStarts(now))
+    for (const entry of fresh) {
+      const buckets = state.buckets.get(entry.window)
+      if (buckets === undefined) continue
+      const bucket = buckets.get(entry.bucketStart) ?? { synced: 0, pending: 0 }
+      bucket.synced = entry.count
+      buckets.set(entry.bucketStart, bucket)
+    }
+  }
+
+  private partition(key: string): PartitionState {
+    const existing = this.partitions.get(key)
+    if (existing !== undefined) return existing
+
+    const state: PartitionState = { buckets: new Map(WINDOWS.map((definition) => [definition.id, new Map()])), lastUsed: 0, ready: Promise.resolve() }
+    state.ready = loadBuckets(this.db.kysely, key, windowStarts(this.options.now().getTime())).then((rows) => {
+      for (const row of rows) state.buckets.get(row.window)?.set(row.bucketStart, { synced: row.count, pending: 0 })
+    })
+    // A failed load is retried by the next request instead of leaving a broken entry behind.
+    state.ready.catch(() => this.partitions.delete(key))
+    this.partitions.set(key, state)
+
+    return state
+  }
+
+  private countWindow(state: PartitionState, definition: WindowDefinition, now: number): number {
+    const buckets = state.buckets.get(definition.id)!
+    let total = 0
+    for (const [start, bucket] of buckets) {
+      if (start + definition.bucketMs <= now - definition.windowMs) {
+        if (bucket.pending === 0) buckets.delete(start)
+        continue
+      }
+      total += bucket.synced + bucket.pending
+    }
+
+    return total
+  }
+
+  private status(state: PartitionState, definition: WindowDefinition, quotas: RateLimitQuotas, now: number, used: number): WindowStatus {
+    const quota = definition.quotaOf(quotas)
+    const starts = [...state.buckets.get(definition.id)!.keys()].filter((start) => start + definition.bucketMs > now - definition.windowMs)
+    const oldest = starts.length === 0 ? null : Math.min(...starts)
+    const resetMs = oldest === null ? definition.windowMs : oldest + definition.bucketMs + definition.windowMs - now
+
+    return {
+      window: definition.id,
+      policyName: definition.policyName(quota),
+      quota,
+      windowSeconds: definition.windowMs / 1000,
+      remaining: Math.max(0, quota - used),
+      resetSeconds: Math.max(1, Math.ceil(resetMs / 1000)),
+    }
+  }
+
+  /** Seconds until enough old buckets leave a full window for one more request to fit. */
+  private secondsUntilFree(state: PartitionState, definition: WindowDefinition, quotas: RateLimitQuotas, now: number): number {
+    const buckets = [...state.buckets.get(definition.id)!.entries()]
+      .filter(([start]) => start + definition.bucketMs > now - definition.windowMs)
+      .sort(([left], [right]) => left - right)
+    let excess = buckets.reduce((sum, [, bucket]) => sum + bucket.synced + bucket.pending, 0) - definition.quotaOf(quotas) + 1
+    for (const [start, bucket] of buckets) {
+      excess -= bucket.synced + bucket.pending
+      if (excess <= 0) return Math.max(1, Math.ceil((start + definition.bucketMs + definition.windowMs - now) / 1000))
+    }
+
+    return Math.ceil(definition.windowMs / 1000)
+  }
+}
+
+function hasPending(state: PartitionState): boolean {
+  for (const buckets of state.buckets.values()) for (const bucket of buckets.values()) if (bucket.pending > 0) return true
+  return false
+}
+
+/** Earliest bucket start still inside each window at `now`. */
+function windowStarts(now: number): Record<string, number> {
+  return Object.fromEntries(WINDOWS.map((definition) => [definition.id, now - definition.windowMs - definition.bucketMs + 1]))
+}

@@ -8,6 +8,7 @@ import { invalidInput, type PostError } from './post-errors.ts'
 import { checkText, normalizeAssets, type AssetInput, type SchedulingType, type ShareMode } from './post-input.ts'
 import { checkDueAt, checkIdeaId, checkMetadata, checkScheduledPostLimit, checkTagIds, loadChannelForActor } from './post-rules.ts'
 import { findNextFreeSlot, reslotQueue } from './queue.ts'
+import { validatePostForNetwork } from './validate-for-network.ts'
 
 /** A createPost request, shaped like Buffer's CreatePostInput with dates already parsed. */
 export interface CreatePostCommand {
@@ -49,6 +50,8 @@ export async function createPost(deps: AppDeps, actor: Actor, input: CreatePostC
   if (text.value.trim() === '' && assets.value.length === 0) return err(invalidInput('text', 'Text is required when the post has no assets.'))
   const metadata = checkMetadata(input.metadata, text.value, assets.value)
   if (!metadata.ok) return metadata
+  const network = validatePostForNetwork({ service: channel.service, text: text.value, assets: assets.value, metadata: input.metadata })
+  if (!network.ok) return network
   const timing = checkDueAt(input.mode, input.dueAt, now)
   if (!timing.ok) return timing
   if (input.needsApproval && input.saveToDraft === false) {

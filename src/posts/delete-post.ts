@@ -5,7 +5,7 @@ import { err, ok, type Result } from '../errors/result.ts'
 import { findChannelById, lockChannelQueue } from '../storage/channels-repo.ts'
 import { deletePostById, findPostById } from '../storage/posts-repo.ts'
 import { postNotFound, type PostError } from './post-errors.ts'
-import { reslotQueue } from './queue.ts'
+import { isQueued, reslotQueue } from './queue.ts'
 
 /**
  * Deletes a post of any status. When it was queued, the posts behind it move up one slot each.
@@ -16,7 +16,7 @@ export async function deletePost(deps: AppDeps, actor: Actor, postId: string): P
   if (post === undefined || !canAccessOrganization(actor, post.organizationId)) return err(postNotFound(postId))
 
   const now = deps.now()
-  const wasQueued = post.status === 'scheduled' && !post.isCustomScheduled
+  const wasQueued = isQueued(post)
   const deleted = await deps.db.kysely.transaction().execute(async (trx) => {
     await lockChannelQueue(trx, deps.db.dialect, post.channelId)
     const removed = await deletePostById(trx, post.id)

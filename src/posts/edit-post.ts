@@ -5,10 +5,11 @@ import { err, ok, type Result } from '../errors/result.ts'
 import { findChannelById, lockChannelQueue } from '../storage/channels-repo.ts'
 import { findPostById, replacePostTags, resetDeliveryState, updatePost, type PostRecord } from '../storage/posts-repo.ts'
 import { invalidInput, postNotFound, type PostError } from './post-errors.ts'
-import { checkText, normalizeAssets, type AssetInput, type SchedulingType, type ShareMode } from './post-input.ts'
+import { checkText, normalizeAssets, type AssetInput, type SchedulingType, type ShareMode, type StoredAsset } from './post-input.ts'
 import { checkDueAt, checkIdeaId, checkMetadata, checkScheduledPostLimit, checkTagIds } from './post-rules.ts'
-import { findNextFreeSlot, reslotQueue } from './queue.ts'
+import { findNextFreeSlot, isQueued, reslotQueue } from './queue.ts'
 import { noFreeSlot } from './create-post.ts'
+import { validatePostForNetwork } from './validate-for-network.ts'
 
 /**
  * An editPost request. A field that is absent (undefined) keeps its value; Buffer's rules for
@@ -50,7 +51,10 @@ export async function editPost(deps: AppDeps, actor: Actor, input: EditPostComma
   const updated = await applyContentChanges(deps, existing, input)
   if (!updated.ok) return updated
   const post = updated.value.post
-  const wasQueued = existing.status === 'scheduled' && !existing.isCustomScheduled
+  const channel = (await findChannelById(deps.db.kysely, post.channelId))!
+  const network = validatePostForNetwork({ service: channel.service, text: post.text, assets: post.assets as StoredAsset[], metadata: post.metadata })
+  if (!network.ok) return network
+  const wasQueued = isQueued(existing)
   const scheduling = applyStatusChanges(post, existing, input, now)
   if (!scheduling.ok) return scheduling
   if (post.status === 'scheduled' && existing.status !== 'scheduled') {
@@ -58,7 +62,6 @@ export async function editPost(deps: AppDeps, actor: Actor, input: EditPostComma
     if (!limit.ok) return limit
   }
 
-  const channel = (await findChannelById(deps.db.kysely, post.channelId))!
   const saved = await deps.db.kysely.transaction().execute(async (trx) => {
     await lockChannelQueue(trx, deps.db.dialect, channel.id)
     if (scheduling.value.reschedule && post.status === 'scheduled') {
@@ -71,10 +74,10 @@ export async function editPost(deps: AppDeps, actor: Actor, input: EditPostComma
     if (existing.status === 'error' && post.status === 'scheduled') await resetDeliveryState(trx, post.id)
     if (updated.value.tagIds !== null) await replacePostTags(trx, post.id, updated.value.tagIds)
 
-    const isQueued = post.status === 'scheduled' && !post.isCustomScheduled
-    if (post.shareMode === 'shareNext' && scheduling.value.reschedule && isQueued) {
+    const nowQueued = isQueued(post)
+    if (post.shareMode === 'shareNext' && scheduling.value.reschedule && nowQueued) {
       await reslotQueue(trx, channel, { from: now, orderedIds: [post.id], now: now.getTime() })
-    } else if (wasQueued && !isQueued) {
+    } else if (wasQueued && !nowQueued) {
       await reslotQueue(trx, channel, { from: now, now: now.getTime() })
     }
 

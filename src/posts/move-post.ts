@@ -5,7 +5,7 @@ import { err, ok, type Result } from '../errors/result.ts'
 import { findChannelById, lockChannelQueue } from '../storage/channels-repo.ts'
 import { findPostById, listQueuedPosts, type PostRecord } from '../storage/posts-repo.ts'
 import { postNotFound, type PostError } from './post-errors.ts'
-import { reslotQueue } from './queue.ts'
+import { isQueued, reslotQueue } from './queue.ts'
 
 /** Moves a queued post to the top or bottom of its channel's queue and re-slots the queue. */
 export async function movePostInQueue(
@@ -15,8 +15,8 @@ export async function movePostInQueue(
 ): Promise<Result<PostRecord, PostError>> {
   const post = await findPostById(deps.db.kysely, input.id)
   if (post === undefined || !canAccessOrganization(actor, post.organizationId)) return err(postNotFound(input.id))
-  if (post.status !== 'scheduled' || post.isCustomScheduled) {
-    const reason = post.isCustomScheduled ? 'it has a custom time' : `its status is ${post.status}`
+  if (!isQueued(post)) {
+    const reason = post.isCustomScheduled ? 'it has a custom time' : post.sharedNow ? 'it is shared now' : `its status is ${post.status}`
     return err({ code: 'POST_NOT_EDITABLE', message: `Post ${post.id} is not in a queue (${reason}); only queued posts can be moved.` })
   }
 

@@ -1,7 +1,12 @@
 import type { Executor } from '../storage/executor.ts'
 import type { ChannelRecord } from '../storage/channels-repo.ts'
-import { findTakenDueTimes, listQueuedPosts, setQueueTimes } from '../storage/posts-repo.ts'
+import { findTakenDueTimes, listQueuedPosts, setQueueTimes, type PostRecord } from '../storage/posts-repo.ts'
 import { assignQueueSlots, DEFAULT_HORIZON_DAYS, generateSlots } from './queue-slots.ts'
+
+/** True for a post that holds a slot of its channel's queue, so re-slotting may move it. */
+export function isQueued(post: Pick<PostRecord, 'status' | 'isCustomScheduled' | 'sharedNow'>): boolean {
+  return post.status === 'scheduled' && !post.isCustomScheduled && !post.sharedNow
+}
 
 /** Slots examined per database read while looking for a free one. */
 const SLOT_BATCH = 64

@@ -150,8 +150,8 @@ export async function findTagIdsForPosts(db: Executor, postIds: readonly string[
 }
 
 /**
- * The channel's queue: scheduled posts placed by the posting schedule (not custom-scheduled),
- * in due order. Posts being sent are not part of it.
+ * The channel's queue: scheduled posts placed by the posting schedule (not custom-scheduled and
+ * not shared now), in due order. Posts being sent are not part of it.
  */
 export async function listQueuedPosts(db: Executor, channelId: string): Promise<PostRecord[]> {
   const rows = await db
@@ -160,6 +160,7 @@ export async function listQueuedPosts(db: Executor, channelId: string): Promise<
     .where('channel_id', '=', channelId)
     .where('status', '=', 'scheduled')
     .where('is_custom_scheduled', '=', 0)
+    .where('shared_now', '=', 0)
     .orderBy('due_at')
     .orderBy('id')
     .execute()
@@ -184,7 +185,7 @@ export async function findTakenDueTimes(
     .where('due_at', '<=', range.toMs)
     .where('status', 'in', ['scheduled', 'sending', 'needs_approval'])
   if (range.excludeQueued) {
-    query = query.where((eb) => eb.or([eb('is_custom_scheduled', '=', 1), eb('status', '!=', 'scheduled')]))
+    query = query.where((eb) => eb.or([eb('is_custom_scheduled', '=', 1), eb('shared_now', '=', 1), eb('status', '!=', 'scheduled')]))
   }
   const rows = await query.execute()
 

@@ -80,8 +80,17 @@ export function localDayBounds(at: Date, timeZone: string): { startMs: number; e
   return { startMs: toInstant(midnight, timeZone), endMs: toInstant(nextMidnight, timeZone) }
 }
 
-/** Instant of a wall-clock time (given as if it were UTC) in `timeZone`, refined once for DST. */
+/**
+ * Instant of a wall-clock time (given as if it were UTC) in `timeZone`, refined once for DST.
+ * A time skipped by a spring-forward change is read with the offset before the change (02:30
+ * becomes 03:30), so a skipped midnight (America/Havana, America/Santiago) resolves to the change.
+ */
 function toInstant(wallMs: number, timeZone: string): number {
   const guess = wallMs - offsetAt(wallMs, timeZone)
-  return wallMs - offsetAt(guess, timeZone)
+  const instant = wallMs - offsetAt(guess, timeZone)
+  const offset = offsetAt(instant, timeZone)
+
+  // In a gap the refined instant can fall before the change and read earlier than `wallMs`, as
+  // west of Greenwich. The offset in force at that instant is the one before the change.
+  return instant + offset < wallMs ? wallMs - offset : instant
 }

@@ -100,6 +100,8 @@ export class RateLimiter {
   /** Counts one request against every window, unless a window is full; then nothing is counted. */
   async consume(partitionKey: string, quotas: RateLimitQuotas): Promise<RateLimitDecision> {
     const state = this.partition(partitionKey)
+    // Marked as used before the await, so a sync cannot evict the partition while it loads.
+    state.lastUsed = this.options.now().getTime()
     await state.ready
     const now = this.options.now().getTime()
     state.lastUsed = now
@@ -187,7 +189,7 @@ export class RateLimiter {
     const existing = this.partitions.get(key)
     if (existing !== undefined) return existing
 
-    const state: PartitionState = { buckets: new Map(WINDOWS.map((definition) => [definition.id, new Map()])), lastUsed: 0, ready: Promise.resolve() }
+    const state: PartitionState = { buckets: new Map(WINDOWS.map((definition) => [definition.id, new Map()])), lastUsed: this.options.now().getTime(), ready: Promise.resolve() }
     state.ready = loadBuckets(this.db.kysely, key, windowStarts(this.options.now().getTime())).then((rows) => {
       for (const row of rows) state.buckets.get(row.window)?.set(row.bucketStart, { synced: row.count, pending: 0 })
     })

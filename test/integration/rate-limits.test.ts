@@ -4,6 +4,7 @@ import { describe, it, type TestContext } from 'node:test'
 import { buildServer } from '../../src/api/http/server.ts'
 import { createAppDeps } from '../../src/app.ts'
 import { loadConfig } from '../../src/config/config.ts'
+import type { AppDeps } from '../../src/deps.ts'
 import { createLogger } from '../../src/logging/logger.ts'
 import { startTestApp } from '../helpers/app.ts'
 import { createTestDatabase, DIALECTS, type Dialect } from '../helpers/db.ts'
@@ -130,13 +131,14 @@ for (const dialect of DIALECTS) {
     it('keeps counts across a restart', async (t) => {
       const clock = manualClock()
       const database = await createTestDatabase(dialect)
-      t.after(() => database.drop())
       const first = await startServer(t, dialect, database.env, clock.now)
       const tenant = await buildTenant(first.deps)
       await sendMany(first.url, tenant.apiKey, 3)
       await first.close()
 
       const second = await startServer(t, dialect, database.env, clock.now)
+      // After-hooks run in the order they were added, so the database is dropped after the servers stop.
+      t.after(() => database.drop())
       const response = await post(second.url, tenant.apiKey)
 
       assert.match(headerLines(response, 'ratelimit')[0]!, /^"5-in-15min";r=1;/)
@@ -145,15 +147,17 @@ for (const dialect of DIALECTS) {
     it('shares counts between two processes', async (t) => {
       const clock = manualClock()
       const database = await createTestDatabase(dialect)
-      t.after(() => database.drop())
       const first = await startServer(t, dialect, { ...database.env, PIGEON_RATE_LIMIT_SYNC_MS: '20' }, clock.now)
       const second = await startServer(t, dialect, { ...database.env, PIGEON_RATE_LIMIT_SYNC_MS: '20' }, clock.now)
+      t.after(() => database.drop())
       const tenant = await buildTenant(first.deps)
 
       const statuses: number[] = []
       for (let index = 0; index < 8; index++) {
         statuses.push((await post(index % 2 === 0 ? first.url : second.url, tenant.apiKey)).status)
-        await new Promise((resolve) => setTimeout(resolve, 80))
+        await waitForStoredCount(first.deps, statuses.filter((status) => status === 200).length)
+        // Give the other process a few sync intervals to read the new total.
+        await new Promise((resolve) => setTimeout(resolve, 200))
       }
 
       assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429, 429])
@@ -183,6 +187,21 @@ for (const dialect of DIALECTS) {
       assert.ok(Number(headerLines(throttled, 'retry-after')[0]) > 0)
     })
   })
+}
+
+/** Waits until the 15-minute buckets in the database add up to `expected` (at most 10 s). */
+async function waitForStoredCount(deps: AppDeps, expected: number): Promise<void> {
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const row = await deps.db.kysely
+      .selectFrom('rate_limit_buckets')
+      .select((eb) => eb.fn.sum<number>('count').as('total'))
+      .where('window', '=', '15m')
+      .executeTakeFirst()
+    if (Number(row?.total ?? 0) >= expected) return
+    if (Date.now() > deadline) throw new Error(`rate limit counts did not reach ${expected} in the database`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 }
 
 async function startServer(t: TestContext, _dialect: Dialect, env: Record<string, string>, now: () => Date) {

@@ -1,3 +1,4 @@
+import { AccountReadCache } from './accounts/account-reads.ts'
 import { ApiKeyCache } from './auth/api-key-cache.ts'
 import type { Config } from './config/config.ts'
 import type { AppDeps } from './deps.ts'
@@ -10,13 +11,16 @@ import { migrateToLatest } from './storage/migrate.ts'
  * when the config asks for it. The caller closes `deps.db` when done.
  */
 export async function createAppDeps(config: Config, log: Logger, options: { now?: () => Date } = {}): Promise<AppDeps> {
-  const db = createDb(config.database)
+  const db = createDb(config.database, {
+    onIdleClientError: (error) => log.warn({ err: error }, 'idle database connection closed by the server'),
+  })
   const deps: AppDeps = {
     db,
     config,
     log,
     now: options.now ?? (() => new Date()),
     keyCache: new ApiKeyCache(config.keyCacheTtlMs),
+    accountCache: new AccountReadCache(config.keyCacheTtlMs),
   }
   if (config.migrateOnStart) {
     try {

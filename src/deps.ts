@@ -1,3 +1,4 @@
+import type { AccountReadCache } from './accounts/account-reads.ts'
 import type { ApiKeyCache } from './auth/api-key-cache.ts'
 import type { Config } from './config/config.ts'
 import type { Logger } from './logging/logger.ts'
@@ -11,4 +12,6 @@ export interface AppDeps {
   /** Current time; tests pass a controllable clock. */
   readonly now: () => Date
   readonly keyCache: ApiKeyCache
+  /** Recently read accounts and organizations; entries live as long as key cache entries. */
+  readonly accountCache: AccountReadCache
 }

@@ -65,6 +65,7 @@ export async function createAccountWithOrganization(
     await insertIdeaGroup(trx, { id: newObjectId(), organizationId: organization.id, name: 'Unassigned', isLocked: false, position: 0 }, now)
   })
   deps.keyCache.deleteByAccountId(account.id)
+  deps.accountCache.forget(account.id)
   deps.log.info({ accountId: account.id, organizationId: organization.id }, 'account created')
 
   return ok({ account, organization })

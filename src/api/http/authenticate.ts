@@ -1,11 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Actor } from '../../auth/actor.ts'
+import type { ApiKeyActor } from '../../auth/actor.ts'
 import { verifyApiKey, type VerifyApiKeyFailure } from '../../auth/api-keys.ts'
 import type { AppDeps } from '../../deps.ts'
+import { AuthFailureThrottle } from './auth-failure-throttle.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    actor: Actor | null
+    /** The API key's account on API routes; web pages use their own session instead. */
+    actor: ApiKeyActor | null
   }
 }
 
@@ -32,23 +34,36 @@ export function bearerToken(header: string | undefined): string | undefined {
  * key; any other request without a valid key gets 401 with Buffer's UNAUTHENTICATED body, before
  * GraphQL parsing runs.
  */
-export function createAuthenticateHook(deps: AppDeps) {
+export function createAuthenticateHook(deps: AppDeps, throttle = new AuthFailureThrottle(deps.config.rateLimits.authFailureLimit)) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     request.actor = null
     if (request.method === 'OPTIONS') return
 
-    const result = await verifyApiKey(deps, bearerToken(request.headers.authorization))
+    const token = bearerToken(request.headers.authorization)
+    const now = deps.now().getTime()
+    const wait = token === undefined ? 0 : throttle.blockedFor(request.ip, now)
+    if (wait > 0) {
+      request.log.info({ address: request.ip, retryAfter: wait }, 'key attempts throttled')
+      await sendUnauthenticated(reply, FAILURE_MESSAGES.unknown, wait)
+      return
+    }
+
+    const result = await verifyApiKey(deps, token)
     if (result.ok) {
       request.actor = result.value
-      request.log = request.log.child({ accountId: result.value.accountId, apiKeyId: result.value.apiKeyId })
+      // setBindings adds the ids to the request's logger without creating a second child logger.
+      ;(request.log as unknown as { setBindings(bindings: Record<string, string>): void }).setBindings({ accountId: result.value.accountId, apiKeyId: result.value.apiKeyId })
       return
     }
 
     request.log.info({ reason: result.error }, 'request not authenticated')
-    const message = result.error === 'missing' ? MISSING_MESSAGE : FAILURE_MESSAGES[result.error]
-    await reply
-      .code(401)
-      .header('www-authenticate', 'Bearer realm="pigeon"')
-      .send({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] })
+    if (result.error !== 'missing') throttle.recordFailure(request.ip, now)
+    await sendUnauthenticated(reply, result.error === 'missing' ? MISSING_MESSAGE : FAILURE_MESSAGES[result.error], null)
   }
+}
+
+async function sendUnauthenticated(reply: FastifyReply, message: string, retryAfterSeconds: number | null): Promise<void> {
+  reply.code(401).header('www-authenticate', 'Bearer realm="pigeon"')
+  if (retryAfterSeconds !== null) reply.header('retry-after', String(retryAfterSeconds))
+  await reply.send({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] })
 }

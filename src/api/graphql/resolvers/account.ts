@@ -1,12 +1,14 @@
 import { planLimits } from '../../../accounts/plans.ts'
-import { countMembers, findAccountById, findOwnerEmail, listOrganizationsForAccount, type OrganizationRecord } from '../../../storage/accounts-repo.ts'
+import { canAccessOrganization } from '../../../auth/actor.ts'
+import { getAccount, getOrganizations } from '../../../accounts/account-reads.ts'
+import { countMembers, findOwnerEmail, type OrganizationRecord } from '../../../storage/accounts-repo.ts'
 import { countChannels } from '../../../storage/channels-repo.ts'
 import type { GraphQLContext } from '../context.ts'
 
 export const accountResolvers = {
   Query: {
     async account(_root: unknown, _args: unknown, context: GraphQLContext) {
-      const account = await findAccountById(context.deps.db.kysely, context.actor.accountId)
+      const account = await getAccount(context.deps, context.actor.accountId)
       if (account === undefined) throw new Error(`Account ${context.actor.accountId} of a verified key is missing`)
 
       return {
@@ -24,10 +26,14 @@ export const accountResolvers = {
   },
   Account: {
     async organizations(account: { id: string }, args: { filter?: { organizationId: string } | null }, context: GraphQLContext) {
-      const organizations = await listOrganizationsForAccount(context.deps.db.kysely, account.id)
+      const organizations = await getOrganizations(context.deps, account.id)
       const wanted = args.filter?.organizationId
 
-      return organizations.filter((organization) => wanted === undefined || organization.id === wanted).map(presentOrganization)
+      // A key restricted to one organization sees only that one.
+      return organizations
+        .filter((organization) => canAccessOrganization(context.actor, organization.id))
+        .filter((organization) => wanted === undefined || organization.id === wanted)
+        .map(presentOrganization)
     },
   },
   Organization: {
@@ -44,6 +50,6 @@ export const accountResolvers = {
 }
 
 function presentOrganization(organization: OrganizationRecord): Record<string, unknown> {
-  const { apiKeys: _apiKeys, dailyPostsPerChannel: _daily, ...limits } = planLimits(organization.plan)
+  const { apiKeys: _apiKeys, dailyPostsPerChannel: _daily, rateLimits: _rateLimits, ...limits } = planLimits(organization.plan)
   return { id: organization.id, name: organization.name, limits, shouldEnforce2FASetup: false }
 }

@@ -20,11 +20,15 @@ pg.types.setTypeParser(20, (value) => Number(value))
 /**
  * Opens the database the config names. SQLite creates its folder and file when missing and runs
  * in WAL mode with a 5 s busy timeout; PostgreSQL opens a pool without connecting yet.
+ * `onIdleClientError` receives errors of idle PostgreSQL connections, which the pool then drops.
  */
-export function createDb(config: DatabaseConfig): Db {
+export function createDb(config: DatabaseConfig, options: { onIdleClientError?: (error: Error) => void } = {}): Db {
   if (config.dialect === 'sqlite') return openSqlite(config.sqlitePath)
 
   const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize })
+  // NOTE: pg emits 'error' on the pool when the server ends an idle connection (a restart,
+  // failover or pg_terminate_backend). Without a listener Node treats it as uncaught and exits.
+  pool.on('error', (error) => options.onIdleClientError?.(error))
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
 
   return { kysely, dialect: 'postgres', close: () => kysely.destroy() }

@@ -24,7 +24,7 @@ export const WINDOWS: readonly WindowDefinition[] = [
   { id: '30d', windowMs: 30 * DAY, bucketMs: 6 * HOUR, quotaOf: (quotas) => quotas.thirtyDays, policyName: (quota) => `${quota}-in-30days` },
 ]
 
-/** Where one window stands for a partition after a request. */
+/** Status of one window for a partition after a request. */
 export interface WindowStatus {
   window: WindowDefinition['id']
   policyName: string

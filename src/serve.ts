@@ -5,6 +5,7 @@ import { redactedConfig, type Config } from './config/config.ts'
 import type { AppDeps } from './deps.ts'
 import type { Logger } from './logging/logger.ts'
 import { startWorker, type RunningWorker } from './scheduler/worker.ts'
+import { createCredentialsCipher } from './storage/credentials-cipher.ts'
 
 export interface RunningPigeon {
   readonly deps: AppDeps
@@ -16,6 +17,9 @@ export interface RunningPigeon {
 /** Starts the roles the config names (web, worker or both) in this process. */
 export async function startPigeon(config: Config, log: Logger): Promise<RunningPigeon> {
   log.info({ config: redactedConfig(config) }, 'pigeon starting')
+  // Creates the credentials key file of the embedded setup on first start, so it exists (and can
+  // be backed up) before the first channel is connected. Fails early on a damaged key file.
+  createCredentialsCipher(config.credentialsKey)
   const deps = await createAppDeps(config, log)
 
   let server: FastifyInstance | null = null

@@ -81,6 +81,10 @@ export async function addChannel(deps: AppDeps, caller: Caller, input: AddChanne
     deliveryMethod: null,
     webhookUrl: null,
     webhookSecret: null,
+    serverUrl: null,
+    remoteUsername: null,
+    networkLimits: null,
+    rateLimitedUntil: null,
     createdAt: now,
     updatedAt: now,
   }

@@ -7,6 +7,7 @@ import { VERSION } from '../version.ts'
 import { CliError } from './cli-error.ts'
 import type { Command, CommandContext } from './command.ts'
 import { accountsListCommand } from './commands/accounts.ts'
+import { channelsConnectBlueskyCommand, channelsConnectMastodonCommand, channelsDisconnectCommand, channelsReconnectCommand } from './commands/channel-connections.ts'
 import { channelsAddCommand, channelsConnectWebhookCommand, channelsListCommand, channelsScheduleCommand } from './commands/channels.ts'
 import { keysCreateCommand, keysListCommand, keysRevokeCommand } from './commands/keys.ts'
 import { migrateCommand } from './commands/migrate.ts'
@@ -26,6 +27,10 @@ export const COMMANDS: readonly Command[] = [
   channelsListCommand,
   channelsScheduleCommand,
   channelsConnectWebhookCommand,
+  channelsConnectMastodonCommand,
+  channelsConnectBlueskyCommand,
+  channelsReconnectCommand,
+  channelsDisconnectCommand,
 ]
 
 function helpText(): string {

@@ -3,6 +3,8 @@ import path from 'node:path'
 import { describe, it } from 'node:test'
 import { ConfigError, loadConfig, redactedConfig } from './config.ts'
 
+const TEST_KEY = 'ab'.repeat(32)
+
 describe('loadConfig', () => {
   it('uses defaults for an empty environment', () => {
     const config = loadConfig({}, '/srv/pigeon')
@@ -21,9 +23,34 @@ describe('loadConfig', () => {
   })
 
   it('selects postgres from DATABASE_URL', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://u:p@127.0.0.1/db' })
+    const config = loadConfig({ DATABASE_URL: 'postgres://u:p@127.0.0.1/db', PIGEON_CREDENTIALS_KEY: TEST_KEY })
 
     assert.equal(config.database.dialect, 'postgres')
+  })
+
+  it('requires a credentials key with DATABASE_URL', () => {
+    const error = captureConfigError({ DATABASE_URL: 'postgres://u:p@127.0.0.1/db' })
+
+    assert.match(error.message, /PIGEON_CREDENTIALS_KEY is required with DATABASE_URL/)
+  })
+
+  it('puts the generated key beside the SQLite file', () => {
+    const config = loadConfig({ PIGEON_SQLITE_PATH: '/var/lib/pigeon/main.sqlite' })
+
+    assert.deepEqual(config.credentialsKey, { source: 'file', path: path.resolve('/var/lib/pigeon/credentials.key') })
+  })
+
+  it('rejects a short credentials key', () => {
+    const error = captureConfigError({ PIGEON_CREDENTIALS_KEY: 'abc123' })
+
+    assert.match(error.message, /64 hex characters/)
+  })
+
+  it('reads the media limits', () => {
+    const config = loadConfig({ PIGEON_MEDIA_MAX_BYTES: '2048', PIGEON_MEDIA_ALLOWED_PRIVATE_HOSTS: ' 127.0.0.1, Media.Local ' })
+
+    assert.equal(config.media.maxBytes, 2048)
+    assert.deepEqual(config.media.allowedPrivateHosts, ['127.0.0.1', 'media.local'])
   })
 
   it('lists every problem at once', () => {
@@ -62,9 +89,15 @@ describe('loadConfig', () => {
   })
 
   it('redacts the database password', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://pigeon:s3cret@127.0.0.1:5432/pigeon' })
+    const config = loadConfig({ DATABASE_URL: 'postgres://pigeon:s3cret@127.0.0.1:5432/pigeon', PIGEON_CREDENTIALS_KEY: TEST_KEY })
 
     assert.doesNotMatch(JSON.stringify(redactedConfig(config)), /s3cret/)
+  })
+
+  it('redacts the credentials key', () => {
+    const config = loadConfig({ PIGEON_CREDENTIALS_KEY: TEST_KEY })
+
+    assert.doesNotMatch(JSON.stringify(redactedConfig(config)), new RegExp(TEST_KEY))
   })
 })
 

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
-import { PLAN_NAMES, type PlanName } from '../accounts/plans.ts'
+import { PLAN_NAMES, type PlanName, type RateLimitQuotas } from '../accounts/plans.ts'
 
 /** Roles one process can run; `web` serves HTTP, `worker` delivers due posts. */
 export const ROLES = ['web', 'worker'] as const
@@ -65,8 +65,39 @@ const envSchema = z
     PIGEON_RETRY_CAP_MS: integerString('PIGEON_RETRY_CAP_MS', 10, 86400000).default(900000),
     /** Timeout of one webhook delivery request, in ms. Default: 10000. */
     PIGEON_WEBHOOK_TIMEOUT_MS: integerString('PIGEON_WEBHOOK_TIMEOUT_MS', 100, 120000).default(10000),
+    /** Enforce per-key request quotas over 15-minute, 24-hour and 30-day windows. Default: true. */
+    PIGEON_RATE_LIMITS: booleanString.default(true),
+    /** Quotas for every key instead of the plan's, as "15m=N,24h=N,30d=N". Default: the plan's. */
+    PIGEON_RATE_LIMIT_QUOTAS: z
+      .string()
+      .regex(/^15m=\d+,24h=\d+,30d=\d+$/, 'PIGEON_RATE_LIMIT_QUOTAS must look like 15m=100,24h=500,30d=15000')
+      .optional(),
+    /** How often each process writes its request counts to the database and reads the totals, in ms. Default: 1000. */
+    PIGEON_RATE_LIMIT_SYNC_MS: integerString('PIGEON_RATE_LIMIT_SYNC_MS', 10, 60000).default(1000),
+    /** Failed API key attempts one client address may make in 5 minutes before it is refused without a check. Default: 30. */
+    PIGEON_AUTH_FAILURE_LIMIT: integerString('PIGEON_AUTH_FAILURE_LIMIT', 1, 100000).default(30),
     /** Seconds the server waits for in-flight work on SIGTERM before it exits anyway. Default: 20. */
     PIGEON_SHUTDOWN_GRACE_S: integerString('PIGEON_SHUTDOWN_GRACE_S', 0, 600).default(20),
+    /**
+     * Key that encrypts channel credentials at rest: 64 hex characters (32 bytes). Secret. Required
+     * with DATABASE_URL. Default with SQLite: a key generated on first use into credentials.key,
+     * beside the database file.
+     */
+    PIGEON_CREDENTIALS_KEY: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'PIGEON_CREDENTIALS_KEY must be 64 hex characters; generate one with openssl rand -hex 32')
+      .optional(),
+    /** Timeout of one request to a social network's API (Mastodon, Bluesky), in ms. Default: 15000. */
+    PIGEON_NETWORK_TIMEOUT_MS: integerString('PIGEON_NETWORK_TIMEOUT_MS', 100, 120000).default(15000),
+    /** Largest media file a worker downloads for a post, in bytes. Default: 104857600 (100 MiB). */
+    PIGEON_MEDIA_MAX_BYTES: integerString('PIGEON_MEDIA_MAX_BYTES', 1024, 1073741824).default(104857600),
+    /** Time limit for downloading one media file, in ms. Default: 30000. */
+    PIGEON_MEDIA_TIMEOUT_MS: integerString('PIGEON_MEDIA_TIMEOUT_MS', 100, 600000).default(30000),
+    /**
+     * Comma-separated host names whose media may be downloaded even though they resolve to loopback
+     * or private addresses, for local setups. Default: none, so only public addresses are fetched.
+     */
+    PIGEON_MEDIA_ALLOWED_PRIVATE_HOSTS: z.string().default(''),
   })
   .superRefine((env, ctx) => {
     // A lease must outlast a whole delivery attempt, or a slow receiver would see the post twice.
@@ -84,11 +115,30 @@ const envSchema = z
         message: 'PIGEON_SQLITE_PATH cannot be used with DATABASE_URL; unset one of them',
       })
     }
+    // Every process sharing the database must decrypt the same credentials, so none may invent a key.
+    if (env.DATABASE_URL !== undefined && env.PIGEON_CREDENTIALS_KEY === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PIGEON_CREDENTIALS_KEY'],
+        message: 'PIGEON_CREDENTIALS_KEY is required with DATABASE_URL; generate one with openssl rand -hex 32 and give every process the same value',
+      })
+    }
   })
 
 export type DatabaseConfig =
   | { dialect: 'sqlite'; sqlitePath: string }
   | { dialect: 'postgres'; url: string; poolSize: number }
+
+/** Source of the key that encrypts channel credentials: the environment, or a file Pigeon creates. */
+export type CredentialsKeyConfig = { source: 'env'; hex: string } | { source: 'file'; path: string }
+
+/** Limits on the media files a worker downloads before uploading them to a network. */
+export interface MediaFetchConfig {
+  readonly maxBytes: number
+  readonly timeoutMs: number
+  /** Lowercase host names that may resolve to loopback or private addresses. */
+  readonly allowedPrivateHosts: readonly string[]
+}
 
 /** Validated, frozen settings of one Pigeon process. */
 export interface Config {
@@ -109,8 +159,18 @@ export interface Config {
     readonly retryBaseMs: number
     readonly retryCapMs: number
     readonly webhookTimeoutMs: number
+    readonly networkTimeoutMs: number
   }
   readonly shutdownGraceMs: number
+  readonly credentialsKey: CredentialsKeyConfig
+  readonly media: MediaFetchConfig
+  readonly rateLimits: {
+    readonly enabled: boolean
+    /** Quotas that replace every plan's, or null to use the plans'. */
+    readonly quotas: RateLimitQuotas | null
+    readonly syncIntervalMs: number
+    readonly authFailureLimit: number
+  }
 }
 
 /** Thrown by {@link loadConfig} with every problem found, one per line in `problems`. */
@@ -188,9 +248,40 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
       retryBaseMs: values.PIGEON_RETRY_BASE_MS,
       retryCapMs: values.PIGEON_RETRY_CAP_MS,
       webhookTimeoutMs: values.PIGEON_WEBHOOK_TIMEOUT_MS,
+      networkTimeoutMs: values.PIGEON_NETWORK_TIMEOUT_MS,
     },
     shutdownGraceMs: values.PIGEON_SHUTDOWN_GRACE_S * 1000,
+    credentialsKey: credentialsKeyConfig(values.PIGEON_CREDENTIALS_KEY, database, cwd),
+    media: {
+      maxBytes: values.PIGEON_MEDIA_MAX_BYTES,
+      timeoutMs: values.PIGEON_MEDIA_TIMEOUT_MS,
+      allowedPrivateHosts: values.PIGEON_MEDIA_ALLOWED_PRIVATE_HOSTS.split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter((host) => host !== ''),
+    },
+    rateLimits: {
+      enabled: values.PIGEON_RATE_LIMITS,
+      quotas: parseQuotas(values.PIGEON_RATE_LIMIT_QUOTAS),
+      syncIntervalMs: values.PIGEON_RATE_LIMIT_SYNC_MS,
+      authFailureLimit: values.PIGEON_AUTH_FAILURE_LIMIT,
+    },
   })
+}
+
+// The generated key sits beside the SQLite file, so a database and its key move together. With
+// PostgreSQL the schema has already required PIGEON_CREDENTIALS_KEY.
+function credentialsKeyConfig(hex: string | undefined, database: DatabaseConfig, cwd: string): CredentialsKeyConfig {
+  if (hex !== undefined) return { source: 'env', hex: hex.toLowerCase() }
+  const folder = database.dialect === 'sqlite' ? path.dirname(database.sqlitePath) : cwd
+
+  return { source: 'file', path: path.join(folder, 'credentials.key') }
+}
+
+function parseQuotas(value: string | undefined): RateLimitQuotas | null {
+  if (value === undefined) return null
+  const numbers = Object.fromEntries(value.split(',').map((part) => part.split('=') as [string, string]))
+
+  return { fifteenMinutes: Number(numbers['15m']), oneDay: Number(numbers['24h']), thirtyDays: Number(numbers['30d']) }
 }
 
 /** Returns the settings that are safe to log: the database URL loses its password. */
@@ -200,7 +291,9 @@ export function redactedConfig(config: Config): Record<string, unknown> {
       ? { dialect: 'postgres', url: redactUrlPassword(config.database.url), poolSize: config.database.poolSize }
       : config.database
 
-  return { ...config, database }
+  const credentialsKey = config.credentialsKey.source === 'env' ? { source: 'env', hex: '[redacted]' } : config.credentialsKey
+
+  return { ...config, database, credentialsKey }
 }
 
 function redactUrlPassword(url: string): string {

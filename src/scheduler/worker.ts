@@ -4,12 +4,25 @@ import type { DeliveryOutcome } from '../channels/delivery-outcome.ts'
 import type { AppDeps } from '../deps.ts'
 import { coerceError } from '../errors/app-error.ts'
 import type { Logger } from '../logging/logger.ts'
-import { updateChannel } from '../storage/channels-repo.ts'
-import { claimDuePosts, completeDelivery, failDelivery, findNextRunAt, releaseExpiredLeases, scheduleRetry, type ClaimedPost } from '../storage/delivery-repo.ts'
+import { findChannelById, updateChannel } from '../storage/channels-repo.ts'
+import {
+  claimDuePosts,
+  completeDelivery,
+  failDelivery,
+  failDuePostsOfChannel,
+  findFirstUnknownAttemptAt,
+  findNextRunAt,
+  renewLeases,
+  scheduleRetry,
+  type ClaimedPost,
+} from '../storage/delivery-repo.ts'
+import { extendRateLimit } from '../storage/network-connections-repo.ts'
 import { computeNextAttemptAt } from './backoff.ts'
-import { deliverPost } from './deliver-post.ts'
+import { deliverPost, type DeliveryResult } from './deliver-post.ts'
+import { settleExpiredLeases } from './expired-leases.ts'
+import { outcomeUnknownMessage, repeatDeadline } from './repeat-policy.ts'
 
-/** How often a worker returns expired leases (posts whose worker died mid-send) to the queue. */
+/** How often a worker settles expired leases (posts whose worker died mid-send). */
 const LEASE_SWEEP_INTERVAL_MS = 5_000
 
 export interface RunningWorker {
@@ -29,11 +42,15 @@ export function startWorker(deps: AppDeps): RunningWorker {
   const workerId = `worker-${randomBytes(6).toString('hex')}`
   const log = deps.log.child({ workerId })
   const { concurrency, pollIntervalMs } = deps.config.worker
-  const inFlight = new Set<Promise<void>>()
+  // Deliveries in flight and the post each one holds a lease on.
+  const inFlight = new Map<Promise<void>, string>()
   const stopping = new AbortController()
   const aborting = new AbortController()
   let wake: (() => void) | null = null
   let lastSweep = 0
+  let lastRenewal = 0
+  // Renewing at a third of the lease leaves two renewals of slack before another worker may take over.
+  const renewEveryMs = Math.floor(deps.config.worker.leaseMs / 3)
 
   const loop = async () => {
     log.info({ concurrency, pollIntervalMs, leaseMs: deps.config.worker.leaseMs }, 'worker started')
@@ -42,23 +59,29 @@ export function startWorker(deps: AppDeps): RunningWorker {
         const now = deps.now().getTime()
         if (now - lastSweep >= LEASE_SWEEP_INTERVAL_MS) {
           lastSweep = now
-          const released = await releaseExpiredLeases(deps.db, now)
-          if (released.length > 0) log.warn({ count: released.length, postIds: released.slice(0, 20) }, 'expired leases released')
+          const settled = await settleExpiredLeases(deps, log)
+          if (settled.requeued + settled.failed > 0) log.warn(settled, 'expired leases settled')
+        }
+        if (inFlight.size > 0 && now - lastRenewal >= renewEveryMs) {
+          lastRenewal = now
+          await renewLeases(deps.db, { workerId, postIds: [...inFlight.values()], until: now + deps.config.worker.leaseMs })
         }
 
         const free = concurrency - inFlight.size
         const claimed = free > 0 ? await claimDuePosts(deps.db, { workerId, limit: free, now, leaseMs: deps.config.worker.leaseMs }) : []
         if (claimed.length > 0) log.debug({ count: claimed.length }, 'claimed posts')
         for (const entry of claimed) {
-          const task = runDelivery(deps, log, workerId, entry, aborting.signal).finally(() => {
+          const task: Promise<void> = runDelivery(deps, log, workerId, entry, aborting.signal).finally(() => {
             inFlight.delete(task)
             wake?.()
           })
-          inFlight.add(task)
+          inFlight.set(task, entry.post.id)
         }
         if (claimed.length === free && free > 0) continue
 
-        await idle(await sleepMs(deps, pollIntervalMs))
+        // With every slot busy, a finished delivery wakes the loop, so there is no next run time to look up.
+        const untilRenewal = inFlight.size > 0 ? renewEveryMs : pollIntervalMs
+        await idle(free === 0 ? untilRenewal : Math.min(await sleepMs(deps, pollIntervalMs), untilRenewal))
       } catch (error) {
         log.error({ err: coerceError(error) }, 'worker loop failed; retrying')
         await idle(pollIntervalMs)
@@ -84,11 +107,11 @@ export function startWorker(deps: AppDeps): RunningWorker {
       await done
       if (inFlight.size > 0) {
         log.info({ inFlight: inFlight.size, graceMs }, 'waiting for deliveries in flight')
-        const finished = await Promise.race([Promise.all(inFlight).then(() => true), sleep(graceMs).then(() => false)])
+        const finished = await Promise.race([Promise.all(inFlight.keys()).then(() => true), sleep(graceMs).then(() => false)])
         if (!finished) {
           log.warn({ abandoned: inFlight.size }, 'shutdown grace period exceeded; aborting deliveries, their leases will expire')
           aborting.abort()
-          await Promise.allSettled(inFlight)
+          await Promise.allSettled(inFlight.keys())
         }
       }
       log.info('worker stopped')
@@ -105,36 +128,43 @@ async function sleepMs(deps: AppDeps, pollIntervalMs: number): Promise<number> {
 }
 
 async function runDelivery(deps: AppDeps, workerLog: Logger, workerId: string, entry: ClaimedPost, signal: AbortSignal): Promise<void> {
-  const { post, attempt, attemptId } = entry
+  const { post, attempt } = entry
   const { maxAttempts } = deps.config.worker
   const log = workerLog.child({ postId: post.id, channelId: post.channelId, attempt, maxAttempts })
   const started = Date.now()
 
-  let outcome: DeliveryOutcome
+  let result: DeliveryResult
   try {
-    outcome = await deliverPost(deps, post, signal)
+    result = await deliverPost(deps, post, signal, attempt > 1)
   } catch (error) {
     log.error({ err: coerceError(error) }, 'delivery threw')
-    outcome = { kind: 'retry', reason: 'Pigeon hit an internal error while sending; it will try again.', retryAfterMs: null, outcomeUnknown: true }
+    // Where the adapter stopped is unknown, so this counts as an attempt that may have arrived.
+    const outcome: DeliveryOutcome = { kind: 'retry', reason: 'Pigeon hit an internal error while sending; it will try again.', retryAfterMs: null, outcomeUnknown: true }
+    const deliveryMethod = await findChannelById(deps.db.kysely, post.channelId).then((channel) => channel?.deliveryMethod ?? null, () => null)
+    result = { outcome, deliveryMethod, remoteKey: null }
   }
 
   try {
-    await recordOutcome(deps, log, { workerId, post, attempt, attemptId, outcome, durationMs: Date.now() - started })
+    await recordOutcome(deps, log, { workerId, entry, result, durationMs: Date.now() - started })
   } catch (error) {
-    // The lease stays; when it expires the post is claimed again and the webhook id lets the
-    // receiver drop the repeat.
+    // The lease stays; when it expires the sweep settles the post as for a crashed worker.
     log.error({ err: coerceError(error) }, 'recording delivery outcome failed')
   }
 }
 
-async function recordOutcome(
-  deps: AppDeps,
-  log: Logger,
-  args: { workerId: string; post: ClaimedPost['post']; attempt: number; attemptId: string; outcome: DeliveryOutcome; durationMs: number },
-): Promise<void> {
-  const { workerId, post, attempt, attemptId, outcome, durationMs } = args
+interface RecordArgs {
+  workerId: string
+  entry: ClaimedPost
+  result: DeliveryResult
+  durationMs: number
+}
+
+async function recordOutcome(deps: AppDeps, log: Logger, args: RecordArgs): Promise<void> {
+  const { workerId, entry, result, durationMs } = args
+  const { post, attemptId } = entry
+  const { outcome } = result
   const now = deps.now()
-  const base = { postId: post.id, workerId, attemptId, now: now.getTime() }
+  const base = { postId: post.id, workerId, attemptId, now: now.getTime(), remoteKey: result.remoteKey }
 
   switch (outcome.kind) {
     case 'delivered': {
@@ -143,23 +173,14 @@ async function recordOutcome(
       else log.warn({ durationMs }, 'post delivered after its lease was lost')
       return
     }
-    case 'retry': {
-      const { maxAttempts, retryBaseMs, retryCapMs } = deps.config.worker
-      if (attempt >= maxAttempts) {
-        const message = `Delivery failed after ${attempt} attempts. Last error: ${outcome.reason}`
-        await failDelivery(deps.db, { ...base, summary: outcome.reason, message, raw: outcome.reason, outcome: 'failed' })
-        log.error({ reason: outcome.reason, durationMs }, 'delivery attempts exhausted')
-        return
-      }
-      const runAt = computeNextAttemptAt({ attempt, now, baseMs: retryBaseMs, capMs: retryCapMs, retryAfterMs: outcome.retryAfterMs })
-      await scheduleRetry(deps.db, { ...base, summary: outcome.reason, runAt: runAt.getTime(), reason: outcome.reason })
-      log.warn({ reason: outcome.reason, nextRunAt: runAt.toISOString(), durationMs }, 'delivery will retry')
-      return
-    }
+    case 'retry':
+      return recordRetry(deps, log, { ...args, outcome, base })
     case 'reauth': {
+      const message = `Reconnect required: ${outcome.reason}`
       await updateChannel(deps.db.kysely, post.channelId, { isDisconnected: true }, now.getTime())
-      await failDelivery(deps.db, { ...base, summary: outcome.reason, message: `Reconnect required: ${outcome.reason}`, raw: null, outcome: 'reauth' })
-      log.warn({ reason: outcome.reason }, 'channel needs reconnecting')
+      await failDelivery(deps.db, { ...base, summary: outcome.reason, message, raw: null, outcome: 'reauth' })
+      const failed = await failDuePostsOfChannel(deps.db, { channelId: post.channelId, now: now.getTime(), message })
+      log.warn({ reason: outcome.reason, failedDuePosts: failed.length }, 'channel needs reconnecting')
       return
     }
     case 'rejected': {
@@ -168,4 +189,43 @@ async function recordOutcome(
       return
     }
   }
+}
+
+/**
+ * Schedules the next attempt after a temporary failure, or ends the post in `error` when attempts
+ * are used up or when the outcome is unknown and a repeat could no longer be deduplicated. A
+ * Retry-After holds back the whole channel, so its other posts wait too while other channels go on.
+ */
+async function recordRetry(
+  deps: AppDeps,
+  log: Logger,
+  args: RecordArgs & { outcome: Extract<DeliveryOutcome, { kind: 'retry' }>; base: { postId: string; workerId: string; attemptId: string; now: number; remoteKey: string | null } },
+): Promise<void> {
+  const { entry, outcome, base, result, durationMs } = args
+  const { maxAttempts, retryBaseMs, retryCapMs } = deps.config.worker
+  const attemptOutcome = outcome.outcomeUnknown ? 'unknown' : 'failed'
+  const runAt = computeNextAttemptAt({ attempt: entry.attempt, now: new Date(base.now), baseMs: retryBaseMs, capMs: retryCapMs, retryAfterMs: outcome.retryAfterMs })
+
+  if (outcome.outcomeUnknown) {
+    const firstUnknownAt = (await findFirstUnknownAttemptAt(deps.db, entry.post.id)) ?? entry.startedAt
+    if (runAt.getTime() > repeatDeadline(result.deliveryMethod, firstUnknownAt)) {
+      await failDelivery(deps.db, { ...base, summary: outcome.reason, message: outcomeUnknownMessage(result.deliveryMethod, outcome.reason), raw: outcome.reason, outcome: 'unknown' })
+      log.error({ reason: outcome.reason, durationMs }, 'delivery outcome unknown; not repeated')
+      return
+    }
+  }
+  if (entry.attempt >= maxAttempts) {
+    const check = outcome.outcomeUnknown ? ' The last attempt may have reached the network; check the channel before retrying the post.' : ''
+    const message = `Delivery failed after ${entry.attempt} attempts. Last error: ${outcome.reason}${check}`
+    await failDelivery(deps.db, { ...base, summary: outcome.reason, message, raw: outcome.reason, outcome: attemptOutcome })
+    log.error({ reason: outcome.reason, durationMs }, 'delivery attempts exhausted')
+    return
+  }
+
+  if (outcome.retryAfterMs !== null) {
+    await extendRateLimit(deps.db.kysely, entry.post.channelId, base.now + outcome.retryAfterMs)
+    log.warn({ retryAfterMs: outcome.retryAfterMs }, 'channel rate-limited')
+  }
+  await scheduleRetry(deps.db, { ...base, summary: outcome.reason, runAt: runAt.getTime(), reason: outcome.reason, outcomeUnknown: outcome.outcomeUnknown })
+  log.warn({ reason: outcome.reason, nextRunAt: runAt.toISOString(), durationMs }, 'delivery will retry')
 }

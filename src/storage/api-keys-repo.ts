@@ -13,6 +13,10 @@ export interface ApiKeyRecord {
   lastUsedAt: number | null
   expiresAt: number | null
   revokedAt: number | null
+  /** Scopes the key is limited to; null means every scope. */
+  scopes: string[] | null
+  /** The one organization the key may act in; null means all of the account's. */
+  organizationId: string | null
 }
 
 function toApiKey(row: Selectable<ApiKeysTable>): ApiKeyRecord {
@@ -27,6 +31,8 @@ function toApiKey(row: Selectable<ApiKeysTable>): ApiKeyRecord {
     lastUsedAt: row.last_used_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    scopes: row.scopes === null ? null : (JSON.parse(row.scopes) as string[]),
+    organizationId: row.organization_id,
   }
 }
 
@@ -44,6 +50,8 @@ export async function insertApiKey(db: Executor, key: ApiKeyRecord): Promise<voi
       last_used_at: key.lastUsedAt,
       expires_at: key.expiresAt,
       revoked_at: key.revokedAt,
+      scopes: key.scopes === null ? null : JSON.stringify(key.scopes),
+      organization_id: key.organizationId,
     })
     .execute()
 }

@@ -1,6 +1,12 @@
 import type { Selectable } from 'kysely'
 import { fromFlag, toFlag, type Executor } from './executor.ts'
+import { parseNetworkLimits, type NetworkLimits } from './network-connections-repo.ts'
 import type { ChannelsTable } from './schema.ts'
+
+/** Delivery method of a channel's due posts: a signed webhook, or a native network adapter. */
+export type DeliveryMethod = 'webhook' | 'mastodon' | 'bluesky'
+
+const DELIVERY_METHODS: readonly string[] = ['webhook', 'mastodon', 'bluesky'] satisfies DeliveryMethod[]
 
 /** One weekday of a posting schedule as stored: local `HH:MM` times in the channel's zone. */
 export interface StoredScheduleDay {
@@ -23,10 +29,18 @@ export interface ChannelRecord {
   isQueuePaused: boolean
   isDisconnected: boolean
   isLocked: boolean
-  deliveryMethod: 'webhook' | null
+  deliveryMethod: DeliveryMethod | null
   webhookUrl: string | null
   /** Signing secret of the webhook; never log it. */
   webhookSecret: string | null
+  /** Mastodon instance or Bluesky PDS of a natively connected channel. */
+  serverUrl: string | null
+  /** The connected account as people see it: `user@instance` or a Bluesky handle. */
+  remoteUsername: string | null
+  /** Limits the network reported when the channel was connected (Mastodon instances only). */
+  networkLimits: NetworkLimits | null
+  /** Until when the network rate-limited the channel, in epoch ms; null when it did not. */
+  rateLimitedUntil: number | null
   createdAt: number
   updatedAt: number
 }
@@ -46,9 +60,13 @@ function toChannel(row: Selectable<ChannelsTable>): ChannelRecord {
     isQueuePaused: fromFlag(row.is_queue_paused),
     isDisconnected: fromFlag(row.is_disconnected),
     isLocked: fromFlag(row.is_locked),
-    deliveryMethod: row.delivery_method === 'webhook' ? 'webhook' : null,
+    deliveryMethod: row.delivery_method !== null && DELIVERY_METHODS.includes(row.delivery_method) ? (row.delivery_method as DeliveryMethod) : null,
     webhookUrl: row.webhook_url,
     webhookSecret: row.webhook_secret,
+    serverUrl: row.server_url,
+    remoteUsername: row.remote_username,
+    networkLimits: parseNetworkLimits(row.network_limits),
+    rateLimitedUntil: row.rate_limited_until,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }
@@ -123,7 +141,7 @@ export interface ChannelChanges {
   isQueuePaused?: boolean
   isDisconnected?: boolean
   isLocked?: boolean
-  deliveryMethod?: 'webhook' | null
+  deliveryMethod?: DeliveryMethod | null
   webhookUrl?: string | null
   webhookSecret?: string | null
 }

@@ -2,10 +2,16 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely'
 import type { Logger } from '../logging/logger.ts'
 import type { Db } from './db.ts'
 import * as initial from './migrations/0001-initial.ts'
+import * as networkConnections from './migrations/0003-network-connections.ts'
+import * as apiLimits from './migrations/0002-api-limits.ts'
+import * as web from './migrations/0004-web.ts'
 
 /** Every migration, in order. Names sort lexically, and Kysely applies them in that order. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0003-network-connections': networkConnections,
+  '0002-api-limits': apiLimits,
+  '0004-web': web,
 }
 
 /**
@@ -25,9 +31,8 @@ export async function migrateToLatest(db: Db, log: Logger): Promise<MigrationRes
     else if (result.status === 'Error') log.error(fields, 'migration failed')
   }
   if (resultSet.error !== undefined) {
-    throw new Error('Database migration failed; the database is unchanged past the last applied migration', {
-      cause: resultSet.error,
-    })
+    const reason = resultSet.error instanceof Error ? resultSet.error.message : String(resultSet.error)
+    throw new Error(`Database migration failed (${reason}); migrations before the failed one stay applied`, { cause: resultSet.error })
   }
 
   return resultSet

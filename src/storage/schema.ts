@@ -10,6 +10,9 @@ export interface AccountsTable {
   avatar: string | null
   created_at: number
   updated_at: number
+  /** PHC string of the account's argon2id password hash; null until a password is set. */
+  password_hash: string | null
+  password_changed_at: number | null
 }
 
 export interface OrganizationsTable {
@@ -47,6 +50,21 @@ export interface ChannelsTable {
   delivery_method: string | null
   webhook_url: string | null
   webhook_secret: string | null
+  /** AES-256-GCM ciphertext of the network credentials; see credentials-cipher.ts. */
+  credentials: string | null
+  /** Ciphertext of a Mastodon app registration that waits for its authorization code. */
+  pending_authorization: string | null
+  /** Base URL of the Mastodon instance or Bluesky PDS the channel publishes to. */
+  server_url: string | null
+  /** The account on the network: a Mastodon account id or a Bluesky DID. */
+  remote_account_id: string | null
+  remote_username: string | null
+  /** JSON of the network's limits, such as a Mastodon instance's max characters. */
+  network_limits: string | null
+  /** JSON of publishing defaults, such as visibility and language. */
+  network_settings: string | null
+  /** Until when the network asked Pigeon to stop sending this channel's posts (429). */
+  rate_limited_until: number | null
   created_at: number
   updated_at: number
 }
@@ -101,6 +119,20 @@ export interface DeliveryAttemptsTable {
   finished_at: number | null
   outcome: string | null
   summary: string | null
+  /** The idempotency key, record key or webhook id the attempt sent. */
+  remote_key: string | null
+}
+
+/** One published item of a post: the post itself, or one entry of its thread. */
+export interface DeliveryItemsTable {
+  post_id: string
+  item_index: number
+  /** The network's id of the item: a Mastodon status id or a Bluesky at:// URI. */
+  remote_id: string
+  /** The record's CID on Bluesky, which replies need for their strong references. */
+  remote_cid: string | null
+  external_link: string | null
+  published_at: number
 }
 
 export interface ApiKeysTable {
@@ -116,6 +148,17 @@ export interface ApiKeysTable {
   last_used_at: number | null
   expires_at: number | null
   revoked_at: number | null
+  /** JSON array of scopes the key is limited to, or null for every scope. */
+  scopes: string | null
+  /** The one organization the key is limited to, or null for all of the account's. */
+  organization_id: string | null
+}
+
+export interface RateLimitBucketsTable {
+  partition_key: string
+  window: string
+  bucket_start: number
+  count: number
 }
 
 export interface TagsTable {
@@ -155,6 +198,25 @@ export interface IdeasTable {
   updated_at: number
 }
 
+/** A signed-in browser. Only the SHA-256 of the cookie's token is stored. */
+export interface SessionsTable {
+  id: string
+  account_id: string
+  token_hash: string
+  created_at: number
+  last_seen_at: number
+  expires_at: number
+}
+
+/** One sign-in try, kept for a day to slow down password guessing. */
+export interface SignInAttemptsTable {
+  id: string
+  email: string
+  address: string
+  outcome: string
+  attempted_at: number
+}
+
 export interface Database {
   accounts: AccountsTable
   organizations: OrganizationsTable
@@ -163,8 +225,12 @@ export interface Database {
   posts: PostsTable
   post_tags: PostTagsTable
   delivery_attempts: DeliveryAttemptsTable
+  delivery_items: DeliveryItemsTable
   api_keys: ApiKeysTable
+  rate_limit_buckets: RateLimitBucketsTable
   tags: TagsTable
   idea_groups: IdeaGroupsTable
   ideas: IdeasTable
+  sessions: SessionsTable
+  sign_in_attempts: SignInAttemptsTable
 }

@@ -20,6 +20,9 @@ export const DIALECTS: Dialect[] = (() => {
   return wanted === undefined ? available : available.filter((dialect) => wanted.includes(dialect))
 })()
 
+/** Credentials key of PostgreSQL test databases; SQLite ones generate theirs beside the file. */
+export const TEST_CREDENTIALS_KEY = '5eed'.repeat(16)
+
 export interface TestDatabase {
   config: DatabaseConfig
   /** Environment variables that point a Pigeon process at this database. */
@@ -50,7 +53,8 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
 
   return {
     config: { dialect: 'postgres', url: url.toString(), poolSize: 5 },
-    env: { DATABASE_URL: url.toString() },
+    // Any fixed key works: it only has to be the same in every process that shares the database.
+    env: { DATABASE_URL: url.toString(), PIGEON_CREDENTIALS_KEY: TEST_CREDENTIALS_KEY },
     drop: async () => {
       const client = new pg.Client({ connectionString: TEST_POSTGRES_URL })
       await client.connect()

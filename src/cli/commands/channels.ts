@@ -59,7 +59,17 @@ export const channelsAddCommand: Command = {
       return
     }
     context.output.out(`Added ${added.value.service} channel "${added.value.name}" (${added.value.id}) in ${added.value.timezone}.`)
-    context.output.out(`Connect where its posts go with: pigeon channels connect-webhook ${added.value.id} --url https://…`)
+    const native: Record<string, string> = {
+      mastodon: `pigeon channels connect-mastodon ${added.value.id} --instance HOST`,
+      bluesky: `pigeon channels connect-bluesky ${added.value.id} --identifier HANDLE --app-password-stdin`,
+    }
+    const webhook = `pigeon channels connect-webhook ${added.value.id} --url https://…`
+    if (native[added.value.service] === undefined) {
+      context.output.out(`Connect where its posts go with: ${webhook}`)
+      return
+    }
+    context.output.out(`Connect its account with: ${native[added.value.service]}`)
+    context.output.out(`Or deliver its posts to a webhook with: ${webhook}`)
   },
 }
 

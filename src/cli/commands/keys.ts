@@ -30,16 +30,36 @@ function formatTime(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
+function describeRestriction(key: { scopes: string[] | null; organizationId: string | null }): string {
+  const scopes = key.scopes === null ? 'all' : key.scopes.join(',')
+  return key.organizationId === null ? scopes : `${scopes} (org ${key.organizationId})`
+}
+
 export const keysCreateCommand: Command = {
   path: ['keys', 'create'],
   summary: 'Create an API key for an account (printed once)',
-  usage: 'pigeon keys create [--email EMAIL] [--name NAME] [--expires-in 30d | --expires-at ISO] [--json]',
-  options: { email: { type: 'string' }, name: { type: 'string' }, 'expires-in': { type: 'string' }, 'expires-at': { type: 'string' }, ...JSON_OPTION },
+  usage: 'pigeon keys create [--email EMAIL] [--name NAME] [--expires-in 30d | --expires-at ISO] [--scope SCOPE …] [--organization ID] [--json]',
+  options: {
+    email: { type: 'string' },
+    name: { type: 'string' },
+    'expires-in': { type: 'string' },
+    'expires-at': { type: 'string' },
+    scope: { type: 'string', multiple: true },
+    organization: { type: 'string' },
+    ...JSON_OPTION,
+  },
   async run(context, values) {
     const deps = await context.deps()
     const account = await resolveAccount(deps, values.email as string | undefined)
     const expiresAt = parseExpiry(values['expires-in'], values['expires-at'], deps.now())
-    const created = await createApiKey(deps, { accountId: account.id, name: typeof values.name === 'string' ? values.name : 'API key', expiresAt })
+    const scopes = (values.scope as string[] | undefined)?.flatMap((scope) => scope.split(',').map((part) => part.trim()))
+    const created = await createApiKey(deps, {
+      accountId: account.id,
+      name: typeof values.name === 'string' ? values.name : 'API key',
+      expiresAt,
+      scopes: scopes ?? null,
+      organizationId: (values.organization as string | undefined) ?? null,
+    })
     if (!created.ok) throw new CliError(created.error.message)
 
     if (values.json === true) {
@@ -65,14 +85,19 @@ export const keysListCommand: Command = {
     const statusOf = (key: (typeof keys)[number]) => (key.revokedAt !== null ? 'revoked' : key.expiresAt !== null && key.expiresAt <= now ? 'expired' : 'active')
 
     if (values.json === true) {
-      context.output.out(JSON.stringify(keys.map((key) => ({ id: key.id, name: key.name, key: `${key.displayPrefix}…${key.last4}`, status: statusOf(key), createdAt: formatTime(key.createdAt), lastUsedAt: formatTime(key.lastUsedAt), expiresAt: formatTime(key.expiresAt) }))))
+      context.output.out(JSON.stringify(keys.map((key) => ({ id: key.id, name: key.name, key: `${key.displayPrefix}…${key.last4}`, status: statusOf(key), scopes: key.scopes, organizationId: key.organizationId, createdAt: formatTime(key.createdAt), lastUsedAt: formatTime(key.lastUsedAt), expiresAt: formatTime(key.expiresAt) }))))
       return
     }
     if (keys.length === 0) {
       context.output.out(`${account.email} has no API keys. Create one with: pigeon keys create --name NAME`)
       return
     }
-    context.output.out(formatTable(['ID', 'NAME', 'KEY', 'STATUS', 'CREATED', 'LAST USED', 'EXPIRES'], keys.map((key) => [key.id, key.name, `${key.displayPrefix}…${key.last4}`, statusOf(key), formatTime(key.createdAt), formatTime(key.lastUsedAt), formatTime(key.expiresAt)])))
+    context.output.out(
+      formatTable(
+        ['ID', 'NAME', 'KEY', 'STATUS', 'SCOPES', 'CREATED', 'LAST USED', 'EXPIRES'],
+        keys.map((key) => [key.id, key.name, `${key.displayPrefix}…${key.last4}`, statusOf(key), describeRestriction(key), formatTime(key.createdAt), formatTime(key.lastUsedAt), formatTime(key.expiresAt)]),
+      ),
+    )
   },
 }
 

@@ -39,7 +39,7 @@ export function presentChannel(channel: ChannelRecord): Record<string, unknown> 
     isNew: false,
     isQueuePaused: channel.isQueuePaused,
     linkShortening: { isEnabled: false, config: null },
-    metadata: null,
+    metadata: presentChannelMetadata(channel),
     name: channel.name,
     organizationId: channel.organizationId,
     postingGoal: null,
@@ -55,4 +55,18 @@ export function presentChannel(channel: ChannelRecord): Record<string, unknown> 
     createdAt: channel.createdAt,
     updatedAt: channel.updatedAt,
   }
+}
+
+/**
+ * Presents Buffer's ChannelMetadata of a natively connected channel: the Mastodon instance and its
+ * status limit, or the Bluesky PDS. Other channels have none.
+ */
+function presentChannelMetadata(channel: ChannelRecord): Record<string, unknown> | null {
+  if (channel.serverUrl === null) return null
+  if (channel.deliveryMethod === 'mastodon') {
+    return { __typename: 'MastodonMetadata', serverUrl: channel.serverUrl, maxCharacters: channel.networkLimits?.maxCharacters ?? 500 }
+  }
+  if (channel.deliveryMethod === 'bluesky') return { __typename: 'BlueskyMetadata', serverUrl: channel.serverUrl }
+
+  return null
 }

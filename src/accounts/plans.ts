@@ -5,10 +5,19 @@ export type PlanName = (typeof PLAN_NAMES)[number]
 /** The largest value a GraphQL `Int` can carry; used where a plan sets no real limit. */
 const NO_LIMIT = 2_147_483_647
 
+/** Requests an API key may make in each rolling window. */
+export interface RateLimitQuotas {
+  fifteenMinutes: number
+  oneDay: number
+  thirtyDays: number
+}
+
 /** Limits of one plan. Field names follow Buffer's `OrganizationLimits` type, plus the key cap. */
 export interface PlanLimits {
   /** Active (unrevoked, unexpired) API keys per account. */
   apiKeys: number
+  /** Buffer's API quotas per key: Free 100/250/3,000, Essentials 100/250/7,500, Team 100/500/15,000. */
+  rateLimits: RateLimitQuotas
   channels: number
   members: number
   scheduledPosts: number
@@ -30,6 +39,7 @@ export interface PlanLimits {
 const PLANS: Record<PlanName, PlanLimits> = {
   free: {
     apiKeys: 1,
+    rateLimits: { fifteenMinutes: 100, oneDay: 250, thirtyDays: 3000 },
     channels: 3,
     members: 0,
     scheduledPosts: 10,
@@ -45,6 +55,7 @@ const PLANS: Record<PlanName, PlanLimits> = {
   },
   essentials: {
     apiKeys: 3,
+    rateLimits: { fifteenMinutes: 100, oneDay: 250, thirtyDays: 7500 },
     channels: 100,
     members: 0,
     scheduledPosts: 2000,
@@ -60,6 +71,7 @@ const PLANS: Record<PlanName, PlanLimits> = {
   },
   team: {
     apiKeys: 5,
+    rateLimits: { fifteenMinutes: 100, oneDay: 500, thirtyDays: 15000 },
     channels: 1000,
     members: 100,
     scheduledPosts: 20000,
@@ -75,6 +87,8 @@ const PLANS: Record<PlanName, PlanLimits> = {
   },
   unlimited: {
     apiKeys: 100,
+    // Pigeon's own plan for self-hosted installs: generous quotas that still stop a runaway loop.
+    rateLimits: { fifteenMinutes: 10_000, oneDay: 200_000, thirtyDays: 5_000_000 },
     channels: NO_LIMIT,
     members: NO_LIMIT,
     scheduledPosts: NO_LIMIT,
@@ -97,4 +111,16 @@ export function isPlanName(value: string): value is PlanName {
 /** Returns the limits of a plan; unknown names (from an older database) fall back to free. */
 export function planLimits(plan: string): PlanLimits {
   return isPlanName(plan) ? PLANS[plan] : PLANS.free
+}
+
+/** Quotas that allow at least what each of the given plans allows, window by window. */
+export function mostGenerousRateLimits(plans: readonly string[]): RateLimitQuotas {
+  const quotas = plans.map((plan) => planLimits(plan).rateLimits)
+  if (quotas.length === 0) return PLANS.free.rateLimits
+
+  return {
+    fifteenMinutes: Math.max(...quotas.map((quota) => quota.fifteenMinutes)),
+    oneDay: Math.max(...quotas.map((quota) => quota.oneDay)),
+    thirtyDays: Math.max(...quotas.map((quota) => quota.thirtyDays)),
+  }
 }

@@ -1,7 +1,7 @@
-import type { Actor } from './actor.ts'
+import type { ApiKeyActor } from './actor.ts'
 
 interface CacheEntry {
-  actor: Actor
+  actor: ApiKeyActor
   /** When the cache entry stops being trusted (ms). */
   validUntil: number
 }
@@ -19,7 +19,7 @@ export class ApiKeyCache {
     private readonly maxEntries = 10_000,
   ) {}
 
-  get(keyHash: string, now: number): Actor | undefined {
+  get(keyHash: string, now: number): ApiKeyActor | undefined {
     const entry = this.entries.get(keyHash)
     if (entry === undefined) return undefined
     if (entry.validUntil <= now) {
@@ -31,7 +31,7 @@ export class ApiKeyCache {
   }
 
   /** Caches a verified key until `now + ttl`, or until the key itself expires if that is sooner. */
-  set(keyHash: string, actor: Actor, now: number, keyExpiresAt: number | null): void {
+  set(keyHash: string, actor: ApiKeyActor, now: number, keyExpiresAt: number | null): void {
     if (this.ttlMs <= 0) return
     const validUntil = Math.min(now + this.ttlMs, keyExpiresAt ?? Number.POSITIVE_INFINITY)
     if (this.entries.size >= this.maxEntries) {

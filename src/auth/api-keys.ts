@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { planLimits } from '../accounts/plans.ts'
+import { mostGenerousRateLimits, planLimits } from '../accounts/plans.ts'
 import type { AppDeps } from '../deps.ts'
 import { err, ok, type Result } from '../errors/result.ts'
 import { newObjectId } from '../ids.ts'
@@ -13,8 +13,9 @@ import {
   touchApiKeyLastUsed,
   type ApiKeyRecord,
 } from '../storage/api-keys-repo.ts'
-import type { Actor } from './actor.ts'
+import type { ApiKeyActor } from './actor.ts'
 import { displayParts, generateApiKey, isWellFormedApiKey } from './api-key-format.ts'
+import { parseScopes, SCOPES, type Scope } from './scopes.ts'
 
 /** last_used_at is written at most once per this many ms per key, to keep reads cheap. */
 const LAST_USED_WRITE_INTERVAL_MS = 60_000
@@ -26,6 +27,8 @@ export function hashApiKey(key: string): string {
 
 export type CreateApiKeyError =
   | { code: 'ACCOUNT_NOT_FOUND'; message: string }
+  | { code: 'INVALID_SCOPES'; message: string }
+  | { code: 'ORGANIZATION_NOT_FOUND'; message: string }
   | { code: 'INVALID_KEY_NAME'; message: string }
   | { code: 'INVALID_EXPIRY'; message: string }
   | { code: 'API_KEY_LIMIT_REACHED'; message: string; limit: number }
@@ -36,14 +39,21 @@ export interface CreatedApiKey {
   record: ApiKeyRecord
 }
 
+export interface CreateApiKeyInput {
+  accountId: string
+  name: string
+  expiresAt: Date | null
+  /** Limits the key to these scopes; omitted or null means every scope. */
+  scopes?: readonly string[] | null
+  /** Limits the key to one of the account's organizations; omitted or null means all of them. */
+  organizationId?: string | null
+}
+
 /**
  * Creates a key for the account. The account may hold as many active keys as the most generous
  * plan among its organizations allows.
  */
-export async function createApiKey(
-  deps: AppDeps,
-  input: { accountId: string; name: string; expiresAt: Date | null },
-): Promise<Result<CreatedApiKey, CreateApiKeyError>> {
+export async function createApiKey(deps: AppDeps, input: CreateApiKeyInput): Promise<Result<CreatedApiKey, CreateApiKeyError>> {
   const now = deps.now().getTime()
   const name = input.name.trim()
   if (name === '' || name.length > MAX_KEY_NAME_LENGTH) {
@@ -53,11 +63,23 @@ export async function createApiKey(
     return err({ code: 'INVALID_EXPIRY', message: `Expiry ${input.expiresAt.toISOString()} is in the past; choose a future time.` })
   }
 
+  let scopes: Scope[] | null = null
+  if (input.scopes !== undefined && input.scopes !== null) {
+    const parsed = parseScopes(input.scopes)
+    if (!parsed.ok) return err({ code: 'INVALID_SCOPES', message: `Unknown scope ${parsed.unknown.map((scope) => `"${scope}"`).join(', ')}; use ${SCOPES.join(', ')}.` })
+    if (parsed.scopes.length === 0) return err({ code: 'INVALID_SCOPES', message: `A restricted key needs at least one scope: ${SCOPES.join(', ')}.` })
+    scopes = parsed.scopes
+  }
+
   const account = await findAccountById(deps.db.kysely, input.accountId)
   if (account === undefined) {
     return err({ code: 'ACCOUNT_NOT_FOUND', message: `Account ${input.accountId} was not found.` })
   }
   const organizations = await listOrganizationsForAccount(deps.db.kysely, account.id)
+  const organizationId = input.organizationId ?? null
+  if (organizationId !== null && !organizations.some((organization) => organization.id === organizationId)) {
+    return err({ code: 'ORGANIZATION_NOT_FOUND', message: `Organization ${organizationId} was not found among the account's organizations.` })
+  }
   const limit = Math.max(1, ...organizations.map((organization) => planLimits(organization.plan).apiKeys))
   const active = await countActiveApiKeys(deps.db.kysely, account.id, now)
   if (active >= limit) {
@@ -79,6 +101,8 @@ export async function createApiKey(
     lastUsedAt: null,
     expiresAt: input.expiresAt?.getTime() ?? null,
     revokedAt: null,
+    scopes,
+    organizationId,
   }
   await insertApiKey(deps.db.kysely, record)
   deps.log.info({ accountId: account.id, apiKeyId: record.id }, 'api key created')
@@ -117,7 +141,7 @@ const lastUsedWrites = new Map<string, number>()
  * Resolves a bearer token to the account acting through it. Checks, in order: format and
  * checksum (no database read), the in-process cache, then the database.
  */
-export async function verifyApiKey(deps: AppDeps, token: string | undefined): Promise<Result<Actor, VerifyApiKeyFailure>> {
+export async function verifyApiKey(deps: AppDeps, token: string | undefined): Promise<Result<ApiKeyActor, VerifyApiKeyFailure>> {
   if (token === undefined || token === '') return err('missing')
   if (!isWellFormedApiKey(token)) return err('malformed')
 
@@ -134,12 +158,16 @@ export async function verifyApiKey(deps: AppDeps, token: string | undefined): Pr
   if (key.revokedAt !== null) return err('revoked')
   if (key.expiresAt !== null && key.expiresAt <= now) return err('expired')
 
-  const organizations = await listOrganizationsForAccount(deps.db.kysely, key.accountId)
-  const actor: Actor = {
+  const organizations = (await listOrganizationsForAccount(deps.db.kysely, key.accountId)).filter(
+    (organization) => key.organizationId === null || organization.id === key.organizationId,
+  )
+  const actor: ApiKeyActor = {
     kind: 'apiKey',
     accountId: key.accountId,
     apiKeyId: key.id,
     organizationIds: organizations.map((organization) => organization.id),
+    scopes: key.scopes as Scope[] | null,
+    rateLimits: mostGenerousRateLimits(organizations.map((organization) => organization.plan)),
   }
   deps.keyCache.set(keyHash, actor, now, key.expiresAt)
   if (key.lastUsedAt !== null) lastUsedWrites.set(key.id, key.lastUsedAt)

@@ -1,6 +1,8 @@
 /** `extensions.code` values Pigeon puts on top-level GraphQL errors and on 401 bodies. */
 export const WIRE_ERROR_CODES = [
   'UNAUTHENTICATED',
+  'RATE_LIMIT_EXCEEDED',
+  'FORBIDDEN',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_USER_INPUT',
@@ -31,4 +33,5 @@ export const DOMAIN_ERROR_CODES = [
   'INVALID_POSTING_SCHEDULE',
   'INVALID_WEBHOOK_URL',
   'INVALID_WEBHOOK_SECRET',
+  'INVALID_SCOPES',
 ] as const

@@ -128,6 +128,9 @@ export async function listIdeasPage(
   if (input.groupFilter?.groups && input.groupFilter.membership) {
     return err(invalid('input.groupFilter', 'groupFilter takes exactly one of groups or membership.'))
   }
+  if ((input.groupFilter?.groups?.length ?? 0) > 100 || (input.tagsFilter?.in.length ?? 0) > 100) {
+    return err(invalid('input', 'groupFilter.groups and tagsFilter.in take at most 100 ids each.'))
+  }
   const afterId = input.after === null ? null : decodeIdeaCursor(input.after)
   if (afterId === undefined) return err(invalid('after', 'after is not a cursor from this query; pass the endCursor of the previous page.'))
 

@@ -35,6 +35,9 @@ export interface PostPage {
   hasNextPage: boolean
 }
 
+/** Most ids one filter list may hold. */
+const MAX_FILTER_IDS = 100
+
 /** Default order: due time ascending (posts without one, such as drafts, last), then id. */
 const DEFAULT_SORT = [{ field: 'dueAt', direction: 'asc' }] as const
 
@@ -76,6 +79,10 @@ function toListFilter(filter: ListPostsCommand['filter']): Result<PostListFilter
   if (filter === null) return ok({})
   if (filter.dueAtPresence === 'absent' && (filter.dueAt?.start || filter.dueAt?.end)) {
     return err(invalidInput('filter.dueAtPresence', 'dueAtPresence: absent cannot be combined with a dueAt range.'))
+  }
+
+  for (const [field, list] of [['filter.channelIds', filter.channelIds], ['filter.tags.in', filter.tags?.in], ['filter.tagIds', filter.tagIds]] as const) {
+    if (list && list.length > MAX_FILTER_IDS) return err(invalidInput(field, `${field} lists ${list.length} ids; filter by at most ${MAX_FILTER_IDS} at once.`))
   }
 
   const result: PostListFilter = {}

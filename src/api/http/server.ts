@@ -8,9 +8,14 @@ import { createErrorFormatter } from '../graphql/errors.ts'
 import { QUERY_LIMITS, QueryLimitsRule } from '../graphql/query-limits.ts'
 import { coerceVariables } from '../graphql/coerce-variables.ts'
 import { loadSchemaSource } from '../graphql/load-schema.ts'
+import { findBadVariableString, StorableStringsRule } from '../graphql/string-checks.ts'
 import { createLoaders } from '../graphql/loaders.ts'
 import { buildResolvers } from '../graphql/resolvers/index.ts'
+import { RateLimiter } from '../../limits/rate-limiter.ts'
+import { AuthFailureThrottle } from './auth-failure-throttle.ts'
 import { createAuthenticateHook } from './authenticate.ts'
+import { createRateLimitHook } from './rate-limit.ts'
+import { registerWeb } from '../../web/routes.ts'
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/
 // Starts of JSON values that can never start a GraphQL document.
@@ -41,11 +46,17 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
   })
 
+  const limiter = new RateLimiter(deps.db, deps.log.child({ component: 'rate-limit' }), { syncIntervalMs: deps.config.rateLimits.syncIntervalMs, now: deps.now })
+  limiter.start()
+  app.addHook('onClose', async () => limiter.stop())
+  const throttle = new AuthFailureThrottle(deps.config.rateLimits.authFailureLimit)
+
   registerHealthRoutes(app, deps)
-  await app.register(async (api) => registerApi(api, deps))
+  await app.register(async (api) => registerApi(api, deps, limiter, throttle))
+  await app.register(async (web) => registerWeb(web, deps))
 
   // Unknown paths answer like the API: 401 without a valid key, 404 with one.
-  const authenticate = createAuthenticateHook(deps)
+  const authenticate = createAuthenticateHook(deps, throttle)
   app.setNotFoundHandler({ preHandler: authenticate }, (request, reply) => {
     void reply.code(404).send({ errors: [{ message: `No route for ${request.method} ${request.url}; send GraphQL requests to POST /graphql.`, extensions: { code: 'NOT_FOUND' } }] })
   })
@@ -68,19 +79,21 @@ function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void {
 }
 
 /** The GraphQL API, in its own plugin scope so its hooks apply to API routes only. */
-async function registerApi(api: FastifyInstance, deps: AppDeps): Promise<void> {
-  api.addHook('onRequest', createAuthenticateHook(deps))
+async function registerApi(api: FastifyInstance, deps: AppDeps, limiter: RateLimiter, throttle: AuthFailureThrottle): Promise<void> {
+  api.addHook('onRequest', createAuthenticateHook(deps, throttle))
+  api.addHook('onRequest', createRateLimitHook(deps, limiter))
+  const schemaSource = loadSchemaSource()
   api.options('/graphql', async (_request, reply) => {
     return reply.code(204).header('allow', 'GET, POST, OPTIONS').send()
   })
 
   await api.register(mercurius, {
-    schema: loadSchemaSource(),
-    resolvers: buildResolvers() as never,
+    schema: schemaSource,
+    resolvers: buildResolvers(schemaSource) as never,
     path: '/graphql',
     jit: 1,
     graphiql: false,
-    validationRules: [QueryLimitsRule],
+    validationRules: [QueryLimitsRule, StorableStringsRule],
     graphql: { parseOptions: { maxTokens: QUERY_LIMITS.maxTokens } },
     errorFormatter: createErrorFormatter({ exposeErrors: deps.config.exposeErrors }) as never,
     context: (request, reply): GraphQLContext => {
@@ -98,6 +111,8 @@ async function registerApi(api: FastifyInstance, deps: AppDeps): Promise<void> {
   // NOTE: Mercurius does not pass the operation name to this hook, so a document holding several
   // operations runs without the pre-coercion (and graphql-jit's default-value gap applies there).
   api.graphql.addHook('preExecution', async (schema, document, _context, variables) => {
+    const badString = findBadVariableString(variables)
+    if (badString !== null) throw new GraphQLError(badString)
     const coerced = coerceVariables(schema, document, variables as Record<string, unknown> | undefined)
     return coerced === null ? undefined : { variables: coerced }
   })

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { startTestApp } from '../../test/helpers/app.ts'
+import { DIALECTS } from '../../test/helpers/db.ts'
+import { isSetupOpen, runFirstRunSetup } from './first-run-setup.ts'
+
+const OWNER = { email: 'owner@example.com', name: 'Owner', password: 'owner password 1', timezone: 'Europe/Berlin', organizationName: 'Org' }
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: runFirstRunSetup`, () => {
+    it('creates the owner with an argon2id password hash', async (t) => {
+      const app = await startTestApp(t, dialect)
+
+      const result = await runFirstRunSetup(app.deps, OWNER)
+      const account = await app.deps.db.kysely.selectFrom('accounts').select(['email', 'password_hash', 'timezone']).executeTakeFirstOrThrow()
+      const organization = await app.deps.db.kysely.selectFrom('organizations').select(['name', 'plan']).executeTakeFirstOrThrow()
+
+      assert.equal(result.ok, true)
+      assert.equal(account.email, 'owner@example.com')
+      assert.match(account.password_hash ?? '', /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
+      assert.equal(account.timezone, 'Europe/Berlin')
+      assert.deepEqual(organization, { name: 'Org', plan: 'team' })
+    })
+
+    it('closes once an account exists', async (t) => {
+      const app = await startTestApp(t, dialect)
+      await runFirstRunSetup(app.deps, OWNER)
+
+      const second = await runFirstRunSetup(app.deps, { ...OWNER, email: 'second@example.com' })
+
+      assert.equal(await isSetupOpen(app.deps), false)
+      assert.equal(!second.ok && second.error.code, 'SETUP_CLOSED')
+    })
+
+    it('writes nothing when the password is too short', async (t) => {
+      const app = await startTestApp(t, dialect)
+
+      const result = await runFirstRunSetup(app.deps, { ...OWNER, password: 'short' })
+
+      assert.equal(!result.ok && result.error.code, 'INVALID_INPUT')
+      assert.equal(await isSetupOpen(app.deps), true)
+    })
+
+    it('writes nothing for an invalid timezone', async (t) => {
+      const app = await startTestApp(t, dialect)
+
+      const result = await runFirstRunSetup(app.deps, { ...OWNER, timezone: 'Nowhere/Special' })
+
+      assert.equal(!result.ok && result.error.code === 'INVALID_INPUT' && result.error.field, 'timezone')
+      assert.equal(await isSetupOpen(app.deps), true)
+    })
+  })
+}

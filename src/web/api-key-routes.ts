@@ -1,0 +1,132 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { getApiKeyAllowance } from '../auth/api-key-allowance.ts'
+import { createApiKey, listAccountApiKeys, revokeApiKey } from '../auth/api-keys.ts'
+import { MAX_ROTATION_GRACE_MS, rotateApiKey } from '../auth/rotate-api-key.ts'
+import type { AppDeps } from '../deps.ts'
+import type { ApiKeyRecord } from '../storage/api-keys-repo.ts'
+import type { Flash } from './flash.ts'
+import { setFlash } from './flash.ts'
+import { field, formBody } from './form.ts'
+import { renderPage } from './render.ts'
+import { viewerOf } from './viewer.ts'
+import { formatInZone, localToInstant } from './zoned-time.ts'
+
+const DAY_MS = 86_400_000
+/** Expiry choices of the create form, in days; 'never' and 'date' are the other two. */
+const EXPIRY_PRESETS = ['7', '30', '90', '365']
+/** Grace periods offered when rotating, in hours; 0 revokes the old key at once. */
+const GRACE_HOURS = [0, 1, 24, 72, 168].filter((hours) => hours * 3_600_000 <= MAX_ROTATION_GRACE_MS)
+
+interface KeyView {
+  id: string
+  name: string
+  display: string
+  created: string
+  lastUsed: string | null
+  expires: string | null
+  state: 'active' | 'expired' | 'revoked'
+  scopes: string
+}
+
+function keyState(key: ApiKeyRecord, now: number): KeyView['state'] {
+  if (key.revokedAt !== null) return 'revoked'
+  if (key.expiresAt !== null && key.expiresAt <= now) return 'expired'
+
+  return 'active'
+}
+
+/** Form field that a createApiKey failure belongs to. */
+function createErrorField(code: string): string {
+  if (code === 'INVALID_KEY_NAME') return 'name'
+  if (code === 'INVALID_EXPIRY') return 'expiresOn'
+
+  return 'form'
+}
+
+function presentKey(key: ApiKeyRecord, now: number, timeZone: string): KeyView {
+  const state = keyState(key, now)
+
+  return {
+    id: key.id,
+    name: key.name,
+    display: `${key.displayPrefix}…${key.last4}`,
+    created: formatInZone(key.createdAt, timeZone),
+    lastUsed: key.lastUsedAt === null ? null : formatInZone(key.lastUsedAt, timeZone),
+    expires: key.expiresAt === null ? null : formatInZone(key.expiresAt, timeZone),
+    state,
+    scopes: key.scopes === null ? 'All' : key.scopes.join(', '),
+  }
+}
+
+/** Reads the create form's expiry: never, a preset number of days, or the end of a chosen day in the viewer's zone. */
+function parseExpiry(expiresIn: string, expiresOn: string, timeZone: string, now: number): { ok: true; value: Date | null } | { ok: false; message: string } {
+  if (expiresIn === '' || expiresIn === 'never') return { ok: true, value: null }
+  if (EXPIRY_PRESETS.includes(expiresIn)) return { ok: true, value: new Date(now + Number(expiresIn) * DAY_MS) }
+  if (expiresIn !== 'date') return { ok: false, message: 'Choose when the key expires from the list.' }
+
+  const instant = localToInstant(expiresOn, '23:59', timeZone)
+  return instant.ok ? { ok: true, value: instant.value } : { ok: false, message: instant.message }
+}
+
+/**
+ * Registers Settings → API: create, list, rotate and revoke API keys. A new key's plaintext is
+ * shown once, in the response to the form that made it.
+ */
+export function registerApiKeyRoutes(app: FastifyInstance, deps: AppDeps): void {
+  async function renderKeys(request: FastifyRequest, reply: FastifyReply, extra: { newKey?: { plaintext: string; name: string; replaced?: string | null }; errors?: Record<string, string>; values?: Record<string, string>; status?: number; notice?: Flash }) {
+    const viewer = viewerOf(request)
+    const now = deps.now().getTime()
+    const keys = (await listAccountApiKeys(deps, viewer.account.id)).map((key) => presentKey(key, now, viewer.account.timezone))
+    const allowance = await getApiKeyAllowance(deps, viewer.account.id)
+
+    return renderPage(request, reply, 'api-keys', { title: 'API keys', section: 'settings', status: extra.status ?? 200, notice: extra.notice ?? null }, {
+      activeKeys: keys.filter((key) => key.state === 'active'),
+      inactiveKeys: keys.filter((key) => key.state !== 'active'),
+      allowance,
+      atLimit: allowance.active >= allowance.limit,
+      newKey: extra.newKey ?? null,
+      errors: extra.errors ?? {},
+      values: { name: '', expiresIn: 'never', expiresOn: '', ...extra.values },
+      expiryPresets: EXPIRY_PRESETS,
+      graceHours: GRACE_HOURS,
+      timezone: viewer.account.timezone,
+    })
+  }
+
+  app.get('/settings/api', async (request, reply) => renderKeys(request, reply, {}))
+
+  app.post('/settings/api/keys', async (request, reply) => {
+    const viewer = viewerOf(request)
+    const form = formBody(request.body)
+    const values = { name: field(form, 'name'), expiresIn: field(form, 'expiresIn'), expiresOn: field(form, 'expiresOn') }
+    const expiry = parseExpiry(values.expiresIn, values.expiresOn, viewer.account.timezone, deps.now().getTime())
+    if (!expiry.ok) return renderKeys(request, reply, { errors: { expiresOn: expiry.message }, values, status: 422 })
+
+    const created = await createApiKey(deps, { accountId: viewer.account.id, name: values.name, expiresAt: expiry.value })
+    if (!created.ok) {
+      return renderKeys(request, reply, { errors: { [createErrorField(created.error.code)]: created.error.message }, values, status: 422 })
+    }
+
+    return renderKeys(request, reply, { newKey: { plaintext: created.value.plaintext, name: created.value.record.name } })
+  })
+
+  app.post<{ Params: { id: string } }>('/settings/api/keys/:id/rotate', async (request, reply) => {
+    const viewer = viewerOf(request)
+    const graceHours = Number(field(formBody(request.body), 'graceHours') || '0')
+
+    const rotated = await rotateApiKey(deps, { accountId: viewer.account.id, apiKeyId: request.params.id, graceMs: graceHours * 3_600_000, expiresAt: null })
+    if (!rotated.ok) return renderKeys(request, reply, { status: 422, notice: { kind: 'error', text: rotated.error.message } })
+
+    const endsAt = formatInZone(rotated.value.oldKeyEndsAt, viewer.account.timezone)
+    const replaced = graceHours === 0 ? 'The old key was revoked and no longer works.' : `The old key keeps working until ${endsAt}, then stops for good.`
+    return renderKeys(request, reply, { newKey: { plaintext: rotated.value.created.plaintext, name: rotated.value.created.record.name, replaced } })
+  })
+
+  app.post<{ Params: { id: string } }>('/settings/api/keys/:id/revoke', async (request, reply) => {
+    const viewer = viewerOf(request)
+
+    const revoked = await revokeApiKey(deps, { accountId: viewer.account.id, apiKeyId: request.params.id })
+    setFlash(request, reply, revoked.ok ? { kind: 'success', text: 'The key is revoked. Requests made with it are refused from now on.' } : { kind: 'error', text: revoked.error.message })
+    return reply.redirect('/app/settings/api', 303)
+  })
+}

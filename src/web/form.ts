@@ -1,0 +1,29 @@
+/** A parsed urlencoded form body: repeated names give arrays. */
+export type FormBody = Record<string, string | string[] | undefined>
+
+/** Reads the body of a form post; anything that is not an object reads as an empty form. */
+export function formBody(body: unknown): FormBody {
+  return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as FormBody) : {}
+}
+
+/** Returns the field's value, or '' when absent. Of repeated values it returns the first. */
+export function field(form: FormBody, name: string): string {
+  const value = Object.hasOwn(form, name) ? form[name] : undefined
+  if (Array.isArray(value)) return value[0] ?? ''
+
+  return value ?? ''
+}
+
+/** Returns every value of a field that may repeat, such as a group of checkboxes. */
+export function fieldList(form: FormBody, name: string): string[] {
+  const value = Object.hasOwn(form, name) ? form[name] : undefined
+  if (value === undefined) return []
+
+  return Array.isArray(value) ? value : [value]
+}
+
+/** Returns the field's trimmed value, or null when absent or blank. */
+export function optionalField(form: FormBody, name: string): string | null {
+  const value = field(form, name).trim()
+  return value === '' ? null : value
+}

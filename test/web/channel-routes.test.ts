@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { findChannelById } from '../../src/storage/channels-repo.ts'
+import { findPostById } from '../../src/storage/posts-repo.ts'
+import { DIALECTS } from '../helpers/db.ts'
+import { buildTenant } from '../helpers/factories.ts'
+import { addWebhookChannel, composePost, setUpOwner, startWebTestApp } from './helpers/web-app.ts'
+import { pageText } from './helpers/web-client.ts'
+
+const HOOK = 'http://127.0.0.1:9/hook'
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: channels`, () => {
+    it('adds a webhook channel and shows its secret once', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+
+      const channel = await addWebhookChannel(browser, { name: 'Main profile', webhookUrl: HOOK, service: 'bluesky' })
+      const list = await browser.get('/app/channels')
+      const connection = await browser.get(`/app/channels/${channel.id}/connection`)
+
+      assert.match(channel.secret, /^whsec_/)
+      assert.match(pageText(list.html), /Main profile Connected Bluesky · Europe\/Berlin/)
+      assert.equal(list.html.includes(channel.secret), false)
+      assert.equal(connection.html.includes(channel.secret), false)
+      assert.match(pageText(connection.html), /Posts are delivered to http:\/\/127\.0\.0\.1:9\/hook/)
+    })
+
+    it('rejects an invalid webhook address before adding', async (t) => {
+      const { app, client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+
+      const response = await browser.submit('/app/channels/new', '/app/channels', { service: 'mastodon', name: 'Broken', timezone: 'UTC', webhookUrl: 'ftp://example.com/hook' })
+      const channels = await app.deps.db.kysely.selectFrom('channels').select('id').execute()
+
+      assert.equal(response.status, 422)
+      assert.match(pageText(response.html), /the scheme "ftp" is not supported/)
+      assert.equal(channels.length, 0)
+    })
+
+    it('rejects an unknown timezone', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+
+      const response = await browser.submit('/app/channels/new', '/app/channels', { service: 'mastodon', name: 'Somewhere', timezone: 'Mars/Olympus', webhookUrl: HOOK })
+
+      assert.equal(response.status, 422)
+      assert.match(pageText(response.html), /"Mars\/Olympus" is not an IANA timezone/)
+    })
+
+    it('reconnects with a new secret', async (t) => {
+      const { app, client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+      const channel = await addWebhookChannel(browser, { name: 'Main', webhookUrl: HOOK })
+
+      const response = await browser.submit(`/app/channels/${channel.id}/connection`, `/app/channels/${channel.id}/webhook`, { webhookUrl: 'http://127.0.0.1:9/other', secret: '' })
+      const secret = /id="webhook-secret"[^>]*value="([^"]+)"/.exec(response.html)?.[1]
+      const stored = await findChannelById(app.deps.db.kysely, channel.id)
+
+      assert.equal(response.status, 200)
+      assert.match(pageText(response.html), /Webhook connected/)
+      assert.ok(secret)
+      assert.notEqual(secret, channel.secret)
+      assert.equal(stored?.webhookUrl, 'http://127.0.0.1:9/other')
+    })
+
+    it('shows paused and not-connected states', async (t) => {
+      const { app, client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+      const channel = await addWebhookChannel(browser, { name: 'Pausable', webhookUrl: HOOK })
+
+      await browser.submit(`/app/channels/${channel.id}/queue`, `/app/channels/${channel.id}/queue/pause`, { paused: 'true', returnTo: 'queue' })
+      const paused = await browser.get('/app/channels')
+      await app.deps.db.kysely.updateTable('channels').set({ delivery_method: null }).where('id', '=', channel.id).execute()
+      const unconnected = await browser.get('/app/channels')
+
+      assert.match(pageText(paused.html), /Pausable Paused/)
+      assert.match(pageText(unconnected.html), /Pausable Not connected/)
+    })
+
+    it('asks before removing and says what happens to posts', async (t) => {
+      const { app, client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+      const channel = await addWebhookChannel(browser, { name: 'Old channel', webhookUrl: HOOK })
+      await composePost(browser, { channelIds: [channel.id], text: 'queued one' })
+      await composePost(browser, { channelIds: [channel.id], text: 'queued two' })
+      await composePost(browser, { channelIds: [channel.id], text: 'a draft', intent: 'draft' })
+      const postIds = (await app.deps.db.kysely.selectFrom('posts').select('id').execute()).map((row) => row.id)
+
+      const confirm = await browser.get(`/app/channels/${channel.id}/remove`)
+      const removed = await browser.post(`/app/channels/${channel.id}/remove`, {})
+      const list = await browser.get('/app/channels')
+      const remaining = await Promise.all(postIds.map((id) => findPostById(app.deps.db.kysely, id)))
+
+      assert.match(pageText(confirm.html), /Remove Old channel\?/)
+      assert.match(pageText(confirm.html), /2 scheduled posts are deleted and will not be published/)
+      assert.match(pageText(confirm.html), /1 draft is deleted/)
+      assert.equal(removed.location, '/app/channels')
+      assert.match(pageText(list.html), /Removed Old channel\. 2 scheduled posts were deleted and will not be published; 1 draft was deleted\./)
+      assert.doesNotMatch(pageText(list.html), /Old channel Connected/)
+      assert.deepEqual(remaining, [undefined, undefined, undefined])
+    })
+
+    it('hides a channel of another account', async (t) => {
+      const { app, client } = await startWebTestApp(t, dialect)
+      const owner = client()
+      await setUpOwner(owner)
+      const channel = await addWebhookChannel(owner, { name: 'Private', webhookUrl: HOOK })
+      await composePost(owner, { channelIds: [channel.id], text: 'private post' })
+      const postId = (await app.deps.db.kysely.selectFrom('posts').select('id').executeTakeFirstOrThrow()).id
+      const tenant = await buildTenant(app.deps)
+      const other = client()
+      await other.submit('/set-password', '/set-password', { email: tenant.email, apiKey: tenant.apiKey, password: 'other tenant password', passwordConfirmation: 'other tenant password' })
+
+      const pages = await Promise.all(['queue', 'schedule', 'connection', 'remove'].map((page) => other.get(`/app/channels/${channel.id}/${page}`)))
+      const edit = await other.get(`/app/posts/${postId}/edit`)
+      const removal = await other.post(`/app/channels/${channel.id}/remove`, {})
+      const deletion = await other.post(`/app/posts/${postId}/delete`, {})
+      const list = await other.get('/app/channels')
+
+      assert.deepEqual(pages.map((page) => page.status), [404, 404, 404, 404])
+      assert.equal(edit.status, 404)
+      assert.equal(removal.status, 404)
+      assert.equal(deletion.status, 303)
+      assert.match(pageText(list.html), new RegExp(`Post ${postId} was not found`))
+      assert.doesNotMatch(pageText(list.html), /Private/)
+      assert.ok(await findChannelById(app.deps.db.kysely, channel.id))
+      assert.ok(await findPostById(app.deps.db.kysely, postId))
+    })
+  })
+}

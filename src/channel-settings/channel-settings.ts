@@ -165,7 +165,8 @@ export async function listChannels(
   caller: Caller,
   input: { organizationId: string; isLocked?: boolean | null },
 ): Promise<Result<ChannelRecord[], ChannelError>> {
-  if (!callerCanAccess(caller, input.organizationId)) {
+  const organization = await deps.db.kysely.selectFrom('organizations').select('id').where('id', '=', input.organizationId).executeTakeFirst()
+  if (organization === undefined || !callerCanAccess(caller, input.organizationId)) {
     return err({ code: 'ORGANIZATION_NOT_FOUND', message: `Organization ${input.organizationId} was not found.` })
   }
   const filter = input.isLocked === undefined || input.isLocked === null ? {} : { isLocked: input.isLocked }

@@ -37,7 +37,7 @@ function helpText(): string {
   const width = Math.max(...COMMANDS.map((command) => command.path.join(' ').length))
   const lines = COMMANDS.map((command) => `  ${command.path.join(' ').padEnd(width)}  ${command.summary}`)
 
-  return [`Pigeon ${VERSION}: a self-hosted scheduler with a Buffer-compatible API.`, '', 'Usage: pigeon COMMAND [options]', '', 'Commands:', ...lines, '', 'Run "pigeon COMMAND --help" for its options. Settings come from environment variables; see the README.'].join('\n')
+  return [`Pigeon ${VERSION}: a self-hosted scheduler with a Buffer-compatible API.`, '', 'Usage: pigeon COMMAND [options]', '', 'Commands:', ...lines, '', 'Run "pigeon COMMAND --help" for its options. Settings come from environment variables; see docs/configuration.md.'].join('\n')
 }
 
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
@@ -59,6 +59,12 @@ export async function runCli(argv: readonly string[], env: Record<string, string
     return 0
   }
   const found = findCommand(argv)
+  const group = COMMANDS.filter((command) => command.path.length > 1 && command.path[0] === argv[0])
+  if (found === undefined && group.length > 0) {
+    const lines = group.map((command) => `  ${command.usage}\n      ${command.summary}`)
+    output.out([`Commands under "pigeon ${argv[0]}":`, ...lines].join('\n'))
+    return argv.includes('--help') || argv.includes('-h') ? 0 : 2
+  }
   if (found === undefined) {
     output.err(`pigeon: unknown command "${argv.join(' ')}". Run "pigeon --help" for the list.`)
     return 2

@@ -107,7 +107,7 @@ export function startWorker(deps: AppDeps): RunningWorker {
       await done
       if (inFlight.size > 0) {
         log.info({ inFlight: inFlight.size, graceMs }, 'waiting for deliveries in flight')
-        const finished = await Promise.race([Promise.all(inFlight.keys()).then(() => true), sleep(graceMs).then(() => false)])
+        const finished = await Promise.race([Promise.all(inFlight.keys()).then(() => true), sleep(graceMs, undefined, { ref: false }).then(() => false)])
         if (!finished) {
           log.warn({ abandoned: inFlight.size }, 'shutdown grace period exceeded; aborting deliveries, their leases will expire')
           aborting.abort()

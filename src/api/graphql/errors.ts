@@ -59,6 +59,8 @@ function classifyRequestError(error: GraphQLError | Error): { status: number; co
 
 function flattenRequestErrors(errors: readonly GraphQLError[]): Array<GraphQLError | Error> {
   return errors.flatMap((error) => {
+    // Mercurius puts the reason for a 405 in a nested error; the outer code is what matters.
+    if ((error.originalError as { code?: string } | undefined)?.code === 'MER_ERR_METHOD_NOT_ALLOWED') return [error]
     const nested = (error.originalError as { errors?: unknown } | undefined)?.errors
     return Array.isArray(nested) ? (nested as Array<GraphQLError | Error>) : [error]
   })
@@ -74,6 +76,13 @@ function requestMessage(error: GraphQLError | Error, code: string): string {
     return 'The request body must hold a GraphQL document in "query".'
   }
   if ((error as GraphQLError).originalError?.message === 'Unknown query') return 'The request body must hold a GraphQL document in "query".'
+  if (code === 'METHOD_NOT_ALLOWED') return 'Mutations cannot be sent with GET; send them with POST.'
+  const original = (error as GraphQLError).originalError ?? error
+  const fastifyCode = (original as { code?: string }).code
+  if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return `${error.message}. Send the request as JSON with Content-Type: application/json.`
+  }
+  if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'The request body is larger than 1 MiB, the most Pigeon accepts.'
   if (code === 'BAD_REQUEST' && /^body\b/.test(error.message)) {
     return `Invalid request body (${error.message}). Send a JSON object such as {"query": "{ account { id } }", "variables": {}} with Content-Type: application/json.`
   }

@@ -44,7 +44,13 @@ export function createAuthenticateHook(deps: AppDeps, throttle = new AuthFailure
     const wait = token === undefined ? 0 : throttle.blockedFor(request.ip, now)
     if (wait > 0) {
       request.log.info({ address: request.ip, retryAfter: wait }, 'key attempts throttled')
-      await sendUnauthenticated(reply, FAILURE_MESSAGES.unknown, wait)
+      await sendUnauthenticated(reply, `Too many failed API key attempts from this address; no key is checked for the next ${wait} s. Check the key you send, then retry.`, wait)
+      return
+    }
+
+    if (token === '') {
+      throttle.recordFailure(request.ip, now)
+      await sendUnauthenticated(reply, 'The Authorization header must have the form "Bearer <key>", with a key from `pigeon keys create`.', null)
       return
     }
 

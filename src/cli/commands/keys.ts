@@ -63,7 +63,8 @@ export const keysCreateCommand: Command = {
     if (!created.ok) throw new CliError(created.error.message)
 
     if (values.json === true) {
-      context.output.out(JSON.stringify({ id: created.value.record.id, name: created.value.record.name, apiKey: created.value.plaintext, expiresAt: formatTime(created.value.record.expiresAt) }))
+      const { expiresAt: expiry } = created.value.record
+      context.output.out(JSON.stringify({ id: created.value.record.id, name: created.value.record.name, apiKey: created.value.plaintext, expiresAt: expiry === null ? null : new Date(expiry).toISOString() }))
       return
     }
     context.output.out(`API key "${created.value.record.name}" (${created.value.record.id}) for ${account.email}:`)

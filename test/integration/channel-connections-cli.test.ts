@@ -68,7 +68,7 @@ for (const dialect of DIALECTS) {
       const oauthToken = (await storedCredentials(deps, database, id))!.accessToken!
       const disconnected = await pigeon(database.env, ['channels', 'disconnect', id, '--json'])
       const pasted = mastodon.issueToken()
-      const connected = await pigeon(database.env, ['channels', 'connect-mastodon', id, '--instance', mastodon.url, '--access-token', pasted, '--visibility', 'private'])
+      const connected = await pigeon(database.env, ['channels', 'connect-mastodon', id, '--instance', mastodon.url, `--access-token=${pasted}`, '--visibility', 'private'])
       const rejected = await pigeon(database.env, ['channels', 'reconnect', id, '--access-token', 'not-a-token'])
       const afterRejection = await storedCredentials(deps, database, id)
       const listed = await pigeon(database.env, ['channels', 'list', '--json'])

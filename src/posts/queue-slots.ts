@@ -125,6 +125,9 @@ function quote(value: unknown): string {
 export function isValidTimeZone(timeZone: string): boolean {
   if (typeof timeZone !== 'string' || timeZone === '') return false
   if (formatters.has(timeZone)) return true
+  // Zone names start with a letter. Node 24's Intl also accepts offsets such as "+05:30", which
+  // have no daylight saving rules, so they are refused on every Node version alike.
+  if (!/^[A-Za-z]/.test(timeZone)) return false
 
   try {
     // NOTE: not cached, because this runs on client input and each spelling would add an entry.

@@ -51,6 +51,8 @@ interface BucketState {
 }
 
 interface PartitionState {
+  /** The partition key as an RFC 8941 byte sequence: base64 of the first 12 hex digits of its SHA-256. */
+  token: string
   buckets: Map<string, Map<number, BucketState>>
   lastUsed: number
   ready: Promise<void>
@@ -129,7 +131,7 @@ export class RateLimiter {
       windows,
       exceeded: latest === -1 ? null : windows[exceededIndexes[latest]!]!,
       retryAfterSeconds: latest === -1 ? 0 : waits[latest]!,
-      partitionToken: `:${Buffer.from(createHash('sha256').update(partitionKey).digest('hex').slice(0, 12)).toString('base64')}:`,
+      partitionToken: state.token,
     }
   }
 
@@ -189,7 +191,8 @@ export class RateLimiter {
     const existing = this.partitions.get(key)
     if (existing !== undefined) return existing
 
-    const state: PartitionState = { buckets: new Map(WINDOWS.map((definition) => [definition.id, new Map()])), lastUsed: this.options.now().getTime(), ready: Promise.resolve() }
+    const token = `:${Buffer.from(createHash('sha256').update(key).digest('hex').slice(0, 12)).toString('base64')}:`
+    const state: PartitionState = { token, buckets: new Map(WINDOWS.map((definition) => [definition.id, new Map()])), lastUsed: this.options.now().getTime(), ready: Promise.resolve() }
     state.ready = loadBuckets(this.db.kysely, key, windowStarts(this.options.now().getTime())).then((rows) => {
       for (const row of rows) state.buckets.get(row.window)?.set(row.bucketStart, { synced: row.count, pending: 0 })
     })

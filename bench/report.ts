@@ -5,7 +5,10 @@ import { BENCH_QUERY } from './sample-check.ts'
 import { PIGEON_BENCH_ENV, PIGEON_BENCH_LOG_LEVEL } from './pigeon-settings.ts'
 
 /** Targets for Pigeon's web server. The req/s ratio is relative to the bare Fastify baseline on the same machine. */
-export const TARGETS = { minRatio: 0.4, maxP99Ms: 10, maxRssBytes: 200 * 1_000_000 }
+export const TARGETS = { minRatio: 0.4, maxP99Ms: 10, maxRssBytes: 200 * 1_000_000, maxLimitsCost: 0.15 }
+
+/** Label of the SQLite case that runs with rate limits off, the reference for what limits cost. */
+export const LIMITS_OFF_LABEL = 'pigeon sqlite, limits off'
 
 /** A busy share of the server's CPU above its own CPU time by more than this many points is reported as interference. */
 const INTERFERENCE_THRESHOLD_PERCENT = 15
@@ -96,6 +99,13 @@ export function checkTargets(report: BenchReport): Array<{ check: string; measur
     }
     checks.push({ check: `${entry.label}: p99 at ${CONNECTIONS} connections`, measured: `${summary.p99Ms} ms`, target: `≤ ${TARGETS.maxP99Ms} ms`, met: summary.p99Ms <= TARGETS.maxP99Ms })
     checks.push({ check: `${entry.label}: max RSS`, measured: formatMegabytes(entry.maxRssBytes), target: `< ${formatMegabytes(TARGETS.maxRssBytes)}`, met: entry.maxRssBytes < TARGETS.maxRssBytes })
+  }
+  const limitsOn = report.cases.find((entry) => entry.kind === 'pigeon' && entry.database === 'sqlite' && entry.label !== LIMITS_OFF_LABEL)
+  const limitsOff = report.cases.find((entry) => entry.label === LIMITS_OFF_LABEL)
+  if (limitsOn !== undefined && limitsOff !== undefined) {
+    // Cost of rate limiting: the share of throughput lost with limits on, against the same server with them off.
+    const cost = 1 - summarise(limitsOn).requestsPerSecond / Math.max(1, summarise(limitsOff).requestsPerSecond)
+    checks.push({ check: 'sqlite: throughput lost to rate limits', measured: `${(cost * 100).toFixed(1)}%`, target: `< ${TARGETS.maxLimitsCost * 100}%`, met: cost < TARGETS.maxLimitsCost })
   }
 
   return checks

@@ -7,7 +7,7 @@ import { createPostgresBenchDatabase, createSqliteBenchDatabase, type BenchDatab
 import { describeLoadProblems, runLoad, type LoadTarget } from './load.ts'
 import { busyPercent, describeMachine, pinBenchmarkClient, readCpuTimes, type CpuTimes, type Pinning } from './machine.ts'
 import { BenchUsageError, parseBenchOptions, USAGE, type BenchOptions } from './options.ts'
-import { renderMarkdown, renderText, type BenchReport, type CaseReport } from './report.ts'
+import { LIMITS_OFF_LABEL, renderMarkdown, renderText, type BenchReport, type CaseReport } from './report.ts'
 import { benchmarkRequest, checkBareResponses, checkPigeonResponses } from './sample-check.ts'
 import { startServerProcess, type ServerProcess } from './server-process.ts'
 
@@ -51,9 +51,17 @@ async function startCases(options: BenchOptions, serverCpu: number | null, resou
 
   // The baseline receives Pigeon's exact request, API key included, and ignores it.
   const apiKey = pigeonSqlite.ready.tenant!.apiKey
+  // The same server over its own database with rate limits off, to measure what limits cost.
+  const sqliteNoLimits = await createSqliteBenchDatabase()
+  resources.databases.push(sqliteNoLimits)
+  const pigeonNoLimits = await startServerProcess(LIMITS_OFF_LABEL, { entryFile: './pigeon-server.ts', cpu: serverCpu, databaseEnv: { ...sqliteNoLimits.env, PIGEON_RATE_LIMITS: 'false' } })
+  resources.servers.push(pigeonNoLimits)
+  const noLimitsKey = pigeonNoLimits.ready.tenant!.apiKey
+
   const cases = [
     prepareCase(null, bare, apiKey, await checkBareResponses(bare.ready, apiKey)),
     prepareCase('sqlite', pigeonSqlite, apiKey, await checkPigeonResponses(pigeonSqlite.ready, apiKey)),
+    prepareCase('sqlite', pigeonNoLimits, noLimitsKey, await checkPigeonResponses(pigeonNoLimits.ready, noLimitsKey)),
   ]
   if (options.postgresUrl !== null) {
     const postgres = await createPostgresBenchDatabase(options.postgresUrl)

@@ -108,7 +108,8 @@ export class RateLimiter {
     const now = this.options.now().getTime()
     state.lastUsed = now
 
-    const used = WINDOWS.map((definition) => this.countWindow(state, definition, now))
+    const tallies = WINDOWS.map((definition) => this.tallyWindow(state, definition, now))
+    const used = tallies.map((tally) => tally.total)
     const full = WINDOWS.map((definition, index) => used[index]! >= definition.quotaOf(quotas))
     const allowed = !full.some(Boolean)
     if (allowed) {
@@ -121,7 +122,11 @@ export class RateLimiter {
       }
     }
 
-    const windows = WINDOWS.map((definition, index) => this.status(state, definition, quotas, now, used[index]! + (allowed ? 1 : 0)))
+    const windows = WINDOWS.map((definition, index) => {
+      // A counted request sits in the current bucket, which is the oldest only when it is the sole one.
+      const oldest = allowed ? Math.min(tallies[index]!.oldest, Math.floor(now / definition.bucketMs) * definition.bucketMs) : tallies[index]!.oldest
+      return this.status(definition, quotas, now, used[index]! + (allowed ? 1 : 0), oldest)
+    })
     const exceededIndexes = full.flatMap((isFull, index) => (isFull ? [index] : []))
     const waits = exceededIndexes.map((index) => this.secondsUntilFree(state, WINDOWS[index]!, quotas, now))
     const latest = waits.length === 0 ? -1 : waits.indexOf(Math.max(...waits))
@@ -203,25 +208,26 @@ export class RateLimiter {
     return state
   }
 
-  private countWindow(state: PartitionState, definition: WindowDefinition, now: number): number {
+  /** Sums a window's counted requests and finds its oldest counted bucket, in one pass. */
+  private tallyWindow(state: PartitionState, definition: WindowDefinition, now: number): { total: number; oldest: number } {
     const buckets = state.buckets.get(definition.id)!
     let total = 0
+    let oldest = Number.POSITIVE_INFINITY
     for (const [start, bucket] of buckets) {
       if (start + definition.bucketMs <= now - definition.windowMs) {
         if (bucket.pending === 0) buckets.delete(start)
         continue
       }
       total += bucket.synced + bucket.pending
+      if (start < oldest) oldest = start
     }
 
-    return total
+    return { total, oldest }
   }
 
-  private status(state: PartitionState, definition: WindowDefinition, quotas: RateLimitQuotas, now: number, used: number): WindowStatus {
+  private status(definition: WindowDefinition, quotas: RateLimitQuotas, now: number, used: number, oldest: number): WindowStatus {
     const quota = definition.quotaOf(quotas)
-    const starts = [...state.buckets.get(definition.id)!.keys()].filter((start) => start + definition.bucketMs > now - definition.windowMs)
-    const oldest = starts.length === 0 ? null : Math.min(...starts)
-    const resetMs = oldest === null ? definition.windowMs : oldest + definition.bucketMs + definition.windowMs - now
+    const resetMs = Number.isFinite(oldest) ? oldest + definition.bucketMs + definition.windowMs - now : definition.windowMs
 
     return {
       window: definition.id,

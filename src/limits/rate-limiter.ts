@@ -43,6 +43,8 @@ export interface RateLimitDecision {
   retryAfterSeconds: number
   /** Partition key as an RFC 8941 byte sequence, for the `pk` parameter of RateLimit-Policy. */
   partitionToken: string
+  /** The RateLimit-Policy field lines, one per window; built once per partition and quotas. */
+  policyLines: readonly string[]
 }
 
 interface BucketState {
@@ -56,6 +58,9 @@ interface PartitionState {
   buckets: Map<string, Map<number, BucketState>>
   lastUsed: number
   ready: Promise<void>
+  /** True once the stored counts are loaded, so requests skip awaiting `ready`. */
+  loaded: boolean
+  policy: { signature: string; lines: string[] } | null
 }
 
 const IDLE_EVICT_MS = 15 * MINUTE
@@ -103,10 +108,9 @@ export class RateLimiter {
   async consume(partitionKey: string, quotas: RateLimitQuotas): Promise<RateLimitDecision> {
     const state = this.partition(partitionKey)
     // Marked as used before the await, so a sync cannot evict the partition while it loads.
-    state.lastUsed = this.options.now().getTime()
-    await state.ready
     const now = this.options.now().getTime()
     state.lastUsed = now
+    if (!state.loaded) await state.ready
 
     const tallies = WINDOWS.map((definition) => this.tallyWindow(state, definition, now))
     const used = tallies.map((tally) => tally.total)
@@ -137,6 +141,7 @@ export class RateLimiter {
       exceeded: latest === -1 ? null : windows[exceededIndexes[latest]!]!,
       retryAfterSeconds: latest === -1 ? 0 : waits[latest]!,
       partitionToken: state.token,
+      policyLines: policyLinesOf(state, windows),
     }
   }
 
@@ -197,9 +202,17 @@ export class RateLimiter {
     if (existing !== undefined) return existing
 
     const token = `:${Buffer.from(createHash('sha256').update(key).digest('hex').slice(0, 12)).toString('base64')}:`
-    const state: PartitionState = { token, buckets: new Map(WINDOWS.map((definition) => [definition.id, new Map()])), lastUsed: this.options.now().getTime(), ready: Promise.resolve() }
+    const state: PartitionState = {
+      token,
+      buckets: new Map(WINDOWS.map((definition) => [definition.id, new Map()])),
+      lastUsed: this.options.now().getTime(),
+      ready: Promise.resolve(),
+      loaded: false,
+      policy: null,
+    }
     state.ready = loadBuckets(this.db.kysely, key, windowStarts(this.options.now().getTime())).then((rows) => {
       for (const row of rows) state.buckets.get(row.window)?.set(row.bucketStart, { synced: row.count, pending: 0 })
+      state.loaded = true
     })
     // A failed load is retried by the next request instead of leaving a broken entry behind.
     state.ready.catch(() => this.partitions.delete(key))
@@ -252,6 +265,15 @@ export class RateLimiter {
 
     return Math.ceil(definition.windowMs / 1000)
   }
+}
+
+function policyLinesOf(state: PartitionState, windows: readonly WindowStatus[]): string[] {
+  const signature = windows.map((window) => window.quota).join(',')
+  if (state.policy?.signature !== signature) {
+    state.policy = { signature, lines: windows.map((window) => `"${window.policyName}";q=${window.quota};w=${window.windowSeconds};pk=${state.token}`) }
+  }
+
+  return state.policy.lines
 }
 
 function hasPending(state: PartitionState): boolean {

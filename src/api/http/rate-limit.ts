@@ -8,10 +8,7 @@ import type { RateLimitDecision, RateLimiter } from '../../limits/rate-limiter.t
  */
 export function setRateLimitHeaders(reply: FastifyReply, decision: RateLimitDecision, now: Date): void {
   reply.header('RateLimit', decision.windows.map((window) => `"${window.policyName}";r=${window.remaining};t=${window.resetSeconds}`))
-  reply.header(
-    'RateLimit-Policy',
-    decision.windows.map((window) => `"${window.policyName}";q=${window.quota};w=${window.windowSeconds};pk=${decision.partitionToken}`),
-  )
+  reply.header('RateLimit-Policy', decision.policyLines)
 
   const tightest = decision.windows.reduce((left, right) => (right.remaining < left.remaining ? right : left))
   reply.header('X-RateLimit-Limit', String(tightest.quota))

@@ -36,7 +36,7 @@ export interface SettingsInput {
 }
 
 /** A Mastodon app registration waiting for the account owner's authorization code. */
-interface PendingAuthorization extends MastodonApp {
+export interface PendingAuthorization extends MastodonApp {
   serverUrl: string
   settings: SettingsInput
 }
@@ -84,7 +84,7 @@ export async function finishMastodonAuthorization(
   const cipher = createCredentialsCipher(deps.config.credentialsKey)
   const stored = await findPendingAuthorization(deps.db.kysely, channel.value.id)
   if (stored === null) {
-    return err(invalid('code', `Channel ${channel.value.id} has no authorization in progress; start one with pigeon channels connect-mastodon ${channel.value.id} --instance HOST.`))
+    return err(invalid('code', `Channel ${channel.value.id} has no authorization in progress; start one on the channel's Connection page or with pigeon channels connect-mastodon ${channel.value.id} --instance HOST.`))
   }
   const pending = JSON.parse(cipher.decrypt(channel.value.id, stored)) as PendingAuthorization
 

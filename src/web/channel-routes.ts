@@ -1,10 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { addChannel, connectWebhook, getChannel, SERVICES } from '../channel-settings/channel-settings.ts'
+import { addChannel, connectWebhook, SERVICES } from '../channel-settings/channel-settings.ts'
+import { addNetworkChannel } from '../channel-settings/connect-network-account.ts'
 import { describeChannelRemoval, removeChannel } from '../channel-settings/remove-channel.ts'
 import { validateWebhookUrl } from '../channels/webhook/webhook-channel.ts'
 import type { AppDeps } from '../deps.ts'
+import { registerConnectionRoutes } from './connection-routes.ts'
 import { setFlash } from './flash.ts'
-import { field, formBody, optionalField } from './form.ts'
+import { field, formBody, type FormBody } from './form.ts'
+import { accountValues, errorsFor, networkOf, readAccountInput, VISIBILITY_OPTIONS } from './network-forms.ts'
 import { presentChannel, serviceName } from './present.ts'
 import { renderPage } from './render.ts'
 import { viewerChannels, viewerOrganizations } from './viewer-data.ts'
@@ -13,7 +16,34 @@ import { listTimeZones } from './zoned-time.ts'
 
 const SERVICE_OPTIONS = SERVICES.map((service) => ({ value: service, label: serviceName(service) })).sort((left, right) => left.label.localeCompare(right.label))
 
-/** Channels: the list, adding a webhook channel, changing its webhook, and removing a channel. */
+/** Choices of "How Pigeon publishes" on the add page; a choice with a service shows only for that service. */
+const METHOD_OPTIONS = [
+  { value: 'mastodonAuthorization', service: 'mastodon', label: 'Sign in on your Mastodon instance', hint: 'Pigeon registers itself on the instance and gives you a link to approve it; you paste back the code the instance shows.' },
+  { value: 'mastodonToken', service: 'mastodon', label: 'Paste a Mastodon access token', hint: 'A token you created in the instance’s settings.' },
+  { value: 'bluesky', service: 'bluesky', label: 'Log in to Bluesky with an app password', hint: 'Pigeon keeps only the session tokens, never the password.' },
+  { value: 'webhook', service: null, label: 'Deliver to a webhook', hint: 'For any service: your receiver gets each due post as a signed JSON request.' },
+]
+
+/** Fields of the add page that an error can be shown next to. */
+const NEW_CHANNEL_FIELDS = ['service', 'name', 'timezone', 'method', 'webhookUrl', 'instance', 'accessToken', 'visibility', 'mastodonLanguage', 'identifier', 'appPassword', 'pdsUrl', 'blueskyLanguage']
+
+type NewChannelValues = ReturnType<typeof readNewChannelValues>
+
+/** Reads the add page's form; every value but the token and app password is shown again on a rejected form. */
+function readNewChannelValues(form: FormBody, defaultOrganizationId: string) {
+  return {
+    ...accountValues(form),
+    organizationId: field(form, 'organizationId') || defaultOrganizationId,
+    service: field(form, 'service'),
+    name: field(form, 'name'),
+    timezone: field(form, 'timezone').trim(),
+    webhookUrl: field(form, 'webhookUrl').trim(),
+    // A form without a choice is a webhook form, as the add page was before it offered accounts.
+    method: field(form, 'method') || 'webhook',
+  }
+}
+
+/** Channels: the list, adding a channel with its connection, and removing a channel. The connection page's routes are registered here too. */
 export function registerChannelRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get('/channels', async (request, reply) => {
     const viewer = viewerOf(request)
@@ -33,8 +63,10 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AppDeps): void
     return renderPage(request, reply, 'channel-new', { title: 'Add a channel', section: 'channels', status }, {
       organizations,
       services: SERVICE_OPTIONS,
+      methods: METHOD_OPTIONS,
+      visibilities: VISIBILITY_OPTIONS,
       timeZones: listTimeZones(),
-      values: { organizationId: organizations[0]?.id ?? '', service: 'mastodon', name: '', timezone: viewer.account.timezone, webhookUrl: '', ...values },
+      values: { organizationId: organizations[0]?.id ?? '', service: 'mastodon', name: '', timezone: viewer.account.timezone, webhookUrl: '', ...accountValues({}), method: 'mastodonAuthorization', ...values },
       errors,
     })
   }
@@ -44,23 +76,32 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AppDeps): void
   app.post('/channels', async (request, reply) => {
     const viewer = viewerOf(request)
     const form = formBody(request.body)
-    const values = {
-      organizationId: field(form, 'organizationId') || viewer.actor.organizationIds[0] || '',
-      service: field(form, 'service'),
-      name: field(form, 'name'),
-      timezone: field(form, 'timezone').trim(),
-      webhookUrl: field(form, 'webhookUrl').trim(),
+    const values = readNewChannelValues(form, viewer.actor.organizationIds[0] ?? '')
+    if (values.method === 'webhook') return addWebhookChannel(request, reply, values)
+
+    const account = readAccountInput(form)
+    if (account === null) return renderNewChannel(request, reply, values, { method: 'Choose how Pigeon publishes the channel’s posts.' }, 422)
+    const added = await addNetworkChannel(deps, viewer.actor, { organizationId: values.organizationId, service: values.service, name: values.name, timezone: values.timezone, account })
+    if (!added.ok) return renderNewChannel(request, reply, values, errorsFor(added.error, networkOf(values.method), NEW_CHANNEL_FIELDS), 422)
+
+    const { channel, authorizeUrl } = added.value
+    if (authorizeUrl !== null) {
+      setFlash(request, reply, { kind: 'info', text: `Added ${channel.name}. To connect it, open the authorization page below, approve Pigeon, and paste the code the instance shows.` })
+    } else {
+      setFlash(request, reply, { kind: 'success', text: `Added ${channel.name}. It publishes to ${serviceName(channel.service)} as ${channel.remoteUsername}.` })
     }
+    return reply.redirect(`/app/channels/${channel.id}/connection`, 303)
+  })
+
+  async function addWebhookChannel(request: FastifyRequest, reply: FastifyReply, values: NewChannelValues) {
+    const viewer = viewerOf(request)
     if (values.webhookUrl === '') return renderNewChannel(request, reply, values, { webhookUrl: 'Enter the address that should receive this channel\'s posts.' }, 422)
     // Checked before the channel is added, so a mistyped address leaves no unconnected channel behind.
     const url = validateWebhookUrl(values.webhookUrl)
     if (!url.ok) return renderNewChannel(request, reply, values, { webhookUrl: url.error.message }, 422)
 
     const added = await addChannel(deps, viewer.actor, { organizationId: values.organizationId, service: values.service, name: values.name, timezone: values.timezone })
-    if (!added.ok) {
-      const key = added.error.code === 'INVALID_INPUT' ? added.error.field : 'form'
-      return renderNewChannel(request, reply, values, { [key]: added.error.message }, 422)
-    }
+    if (!added.ok) return renderNewChannel(request, reply, values, errorsFor(added.error, null, NEW_CHANNEL_FIELDS), 422)
     const connected = await connectWebhook(deps, viewer.actor, { channelId: added.value.id, url: values.webhookUrl })
     if (!connected.ok) {
       setFlash(request, reply, { kind: 'error', text: `The channel was added but is not connected: ${connected.error.message}` })
@@ -68,33 +109,11 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AppDeps): void
     }
 
     return renderPage(request, reply, 'channel-connected', { title: 'Channel connected', section: 'channels' }, { channel: presentChannel(connected.value.channel), secret: connected.value.secret, added: true })
-  })
+  }
 
   app.get<{ Params: { id: string } }>('/channels/:id', async (request, reply) => reply.redirect(`/app/channels/${encodeURIComponent(request.params.id)}/queue`, 303))
 
-  app.get<{ Params: { id: string } }>('/channels/:id/connection', async (request, reply) => {
-    const channel = await getChannel(deps, viewerOf(request).actor, request.params.id)
-    if (!channel.ok) return reply.callNotFound()
-
-    return renderPage(request, reply, 'channel-connection', { title: `Connection of ${channel.value.name}`, section: 'channels' }, { channel: presentChannel(channel.value), values: { webhookUrl: channel.value.webhookUrl ?? '' }, errors: {} })
-  })
-
-  app.post<{ Params: { id: string } }>('/channels/:id/webhook', async (request, reply) => {
-    const viewer = viewerOf(request)
-    const form = formBody(request.body)
-    const webhookUrl = field(form, 'webhookUrl').trim()
-
-    const connected = await connectWebhook(deps, viewer.actor, { channelId: request.params.id, url: webhookUrl, secret: optionalField(form, 'secret') })
-    if (!connected.ok) {
-      if (connected.error.code === 'CHANNEL_NOT_FOUND') return reply.callNotFound()
-      const channel = await getChannel(deps, viewer.actor, request.params.id)
-      if (!channel.ok) return reply.callNotFound()
-      const key = connected.error.code === 'INVALID_INPUT' ? connected.error.field : 'url'
-      return renderPage(request, reply, 'channel-connection', { title: `Connection of ${channel.value.name}`, section: 'channels', status: 422 }, { channel: presentChannel(channel.value), values: { webhookUrl }, errors: { [key === 'url' ? 'webhookUrl' : key]: connected.error.message } })
-    }
-
-    return renderPage(request, reply, 'channel-connected', { title: 'Channel connected', section: 'channels' }, { channel: presentChannel(connected.value.channel), secret: connected.value.secret, added: false })
-  })
+  registerConnectionRoutes(app, deps)
 
   app.get<{ Params: { id: string } }>('/channels/:id/remove', async (request, reply) => {
     const summary = await describeChannelRemoval(deps, viewerOf(request).actor, request.params.id)

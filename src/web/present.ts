@@ -32,8 +32,8 @@ export interface ChannelState {
 
 /** Returns the one state a channel list shows, most pressing first: disconnected, not connected, paused, connected. */
 export function channelState(channel: ChannelRecord): ChannelState {
-  if (channel.isDisconnected) return { key: 'disconnected', label: 'Disconnected', description: 'Posts wait until the channel is connected again.' }
-  if (channel.deliveryMethod === null) return { key: 'not-connected', label: 'Not connected', description: 'Connect the channel so its posts can be delivered.' }
+  if (channel.isDisconnected) return { key: 'disconnected', label: 'Disconnected', description: 'The network no longer accepts Pigeon’s access: reconnect the channel, then retry its failed posts.' }
+  if (channel.deliveryMethod === null) return { key: 'not-connected', label: 'Not connected', description: 'Connect the channel: posts that fall due before then fail.' }
   if (channel.isQueuePaused) return { key: 'paused', label: 'Paused', description: 'The queue is paused: nothing is published until it is resumed.' }
 
   return { key: 'connected', label: 'Connected', description: 'Posts are delivered when they fall due.' }
@@ -47,11 +47,14 @@ export interface ChannelView {
   serviceName: string
   timezone: string
   state: ChannelState
+  isQueuePaused: boolean
   isLocked: boolean
   deliveryMethod: string | null
   webhookUrl: string | null
   /** The connected network account, such as `user@instance`, for native connections. */
   remoteUsername: string | null
+  /** The network account the channel publishes to; null for a webhook or no connection. */
+  account: string | null
   organizationId: string
 }
 
@@ -64,10 +67,12 @@ export function presentChannel(channel: ChannelRecord): ChannelView {
     serviceName: serviceName(channel.service),
     timezone: channel.timezone,
     state: channelState(channel),
+    isQueuePaused: channel.isQueuePaused,
     isLocked: channel.isLocked,
     deliveryMethod: channel.deliveryMethod,
     webhookUrl: channel.webhookUrl,
     remoteUsername: channel.remoteUsername,
+    account: channel.deliveryMethod === 'mastodon' || channel.deliveryMethod === 'bluesky' ? channel.remoteUsername : null,
     organizationId: channel.organizationId,
   }
 }

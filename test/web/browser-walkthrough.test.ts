@@ -94,6 +94,7 @@ for (const dialect of DIALECTS) {
       await page.getByLabel('Service').selectOption('mastodon')
       await page.getByLabel('Name').fill('Bea on Mastodon')
       await page.getByLabel('Timezone of the posting schedule').fill('Europe/Berlin')
+      await page.getByLabel('Deliver to a webhook').check()
       await page.getByLabel('Webhook address').fill(receiver.url)
       await page.getByRole('button', { name: 'Add channel' }).click()
       const secret = await page.locator('#webhook-secret').inputValue()

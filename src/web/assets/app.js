@@ -28,14 +28,25 @@
     })
   }
 
-  // data-show-when="name=value" shows the element only while the form control `name` has `value`.
-  for (const element of document.querySelectorAll('[data-show-when]')) {
-    const [name, value] = element.getAttribute('data-show-when').split('=')
-    const form = element.closest('form')
-    const control = form?.elements.namedItem(name)
-    if (!control) continue
+  // data-show-when="name=value" shows the element only while the form control `name` has `value`;
+  // "name=one|two" accepts either value. A checked radio button that gets hidden passes its
+  // choice to the first visible button of its group, which may show or hide more elements.
+  for (const form of new Set([...document.querySelectorAll('[data-show-when]')].map((element) => element.closest('form')))) {
+    if (!form) continue
+    const conditional = [...form.querySelectorAll('[data-show-when]')]
     const update = () => {
-      element.hidden = control.value !== value
+      for (let pass = 0; pass < 3; pass++) {
+        for (const element of conditional) {
+          const [name, values] = element.getAttribute('data-show-when').split('=')
+          const control = form.elements.namedItem(name)
+          if (control) element.hidden = !values.split('|').includes(control.value)
+        }
+        const orphan = [...form.querySelectorAll('input[type="radio"]:checked')].find((radio) => radio.closest('[hidden]'))
+        if (!orphan) return
+        const visible = [...form.querySelectorAll('input[type="radio"]')].find((radio) => radio.name === orphan.name && !radio.closest('[hidden]'))
+        if (visible) visible.checked = true
+        else orphan.checked = false
+      }
     }
     form.addEventListener('change', update)
     update()

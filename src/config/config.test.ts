@@ -80,6 +80,25 @@ describe('loadConfig', () => {
     assert.match(error.message, /PIGEON_WORKER_LEASE_MS/)
   })
 
+  it('trusts no proxy by default', () => {
+    const config = loadConfig({})
+
+    assert.equal(config.trustProxy, false)
+  })
+
+  it('reads a list of trusted proxies', () => {
+    const config = loadConfig({ PIGEON_TRUST_PROXY: ' 127.0.0.1, 10.0.0.0/8 ' })
+
+    assert.equal(config.trustProxy, '127.0.0.1,10.0.0.0/8')
+  })
+
+  it('rejects a nonsense trusted proxy', () => {
+    const error = captureConfigError({ PIGEON_TRUST_PROXY: 'yes', PIGEON_PORT: 'eighty' })
+
+    assert.equal(error.problems.length, 2)
+    assert.ok(error.problems.includes('PIGEON_TRUST_PROXY: PIGEON_TRUST_PROXY is "yes": "yes" is not an IP address; use true, false, or a comma-separated list of proxy addresses or CIDR ranges such as 127.0.0.1,10.0.0.0/8'))
+  })
+
   it('freezes the result', () => {
     const config = loadConfig({})
 

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { z } from 'zod'
 import { PLAN_NAMES, type PlanName, type RateLimitQuotas } from '../accounts/plans.ts'
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts'
 
 /** Roles one process can run; `web` serves HTTP, `worker` delivers due posts. */
 export const ROLES = ['web', 'worker'] as const
@@ -28,6 +29,19 @@ const envSchema = z
     PIGEON_HOST: z.string().min(1).default('127.0.0.1'),
     /** TCP port of the HTTP server. Default: 3000. */
     PIGEON_PORT: integerString('PIGEON_PORT', 0, 65535).default(3000),
+    /**
+     * Reverse proxies whose X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Host Pigeon believes:
+     * false, true (any peer), or a comma-separated list of addresses and CIDR ranges. Default: false.
+     */
+    PIGEON_TRUST_PROXY: z
+      .string()
+      .default('false')
+      .transform((value, ctx) => {
+        const parsed = parseTrustProxy(value)
+        if (parsed.ok) return parsed.value
+        ctx.addIssue({ code: 'custom', message: parsed.error })
+        return z.NEVER
+      }),
     /** Folder for the embedded SQLite database. Default: ./data in the working directory. */
     PIGEON_DATA_DIR: z.string().min(1).default('data'),
     /** Full path of the SQLite file; overrides PIGEON_DATA_DIR/pigeon.sqlite. Cannot be combined with DATABASE_URL. */
@@ -144,6 +158,8 @@ export interface MediaFetchConfig {
 export interface Config {
   readonly host: string
   readonly port: number
+  /** Fastify's `trustProxy` option; false unless PIGEON_TRUST_PROXY names the proxies. */
+  readonly trustProxy: TrustProxy
   readonly roles: readonly Role[]
   readonly logLevel: (typeof LOG_LEVELS)[number]
   readonly database: DatabaseConfig
@@ -233,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd: string 
   return deepFreeze({
     host: values.PIGEON_HOST,
     port: values.PIGEON_PORT,
+    trustProxy: values.PIGEON_TRUST_PROXY,
     roles,
     logLevel: values.LOG_LEVEL,
     database,

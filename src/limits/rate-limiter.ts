@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { RateLimitQuotas } from '../accounts/plans.ts'
 import type { Logger } from '../logging/logger.ts'
 import type { Db } from '../storage/db.ts'
-import { addToBuckets, deleteBucketsBefore, loadBuckets, type BucketCount } from '../storage/rate-limit-repo.ts'
+import { addToBuckets, deleteBucketsBefore, loadBuckets, loadBucketsOfPartitions, type BucketCount } from '../storage/rate-limit-repo.ts'
 
 /** One rolling window: its Buffer name, length, counting granularity and policy name. */
 export interface WindowDefinition {
@@ -33,6 +33,27 @@ export interface WindowStatus {
   remaining: number
   /** Seconds until the oldest counted request leaves the window. */
   resetSeconds: number
+}
+
+/** Requests counted in one window of a partition, read without counting one. */
+export interface WindowUsage {
+  window: WindowDefinition['id']
+  windowSeconds: number
+  quota: number
+  used: number
+  /** Seconds until the oldest counted requests leave the window; 0 when none are counted. */
+  resetSeconds: number
+}
+
+/** One partition to read with {@link RateLimiter.usage}, and the quotas that apply to it. */
+export interface UsageRequest {
+  partitionKey: string
+  quotas: RateLimitQuotas
+}
+
+/** Partition key under which the API counts the requests of one API key. */
+export function apiKeyPartition(apiKeyId: string): string {
+  return `key:${apiKeyId}`
 }
 
 export interface RateLimitDecision {
@@ -108,41 +129,84 @@ export class RateLimiter {
   async consume(partitionKey: string, quotas: RateLimitQuotas): Promise<RateLimitDecision> {
     const state = this.partition(partitionKey)
     // Marked as used before the await, so a sync cannot evict the partition while it loads.
-    const now = this.options.now().getTime()
-    state.lastUsed = now
+    state.lastUsed = this.options.now().getTime()
     if (!state.loaded) await state.ready
 
+    return this.count(state, quotas, this.options.now().getTime())
+  }
+
+  /**
+   * Like `consume`, without a promise, for a partition whose stored counts are already in
+   * memory. Returns null, and counts nothing, when they are not; the caller then uses `consume`.
+   */
+  consumeLoaded(partitionKey: string, quotas: RateLimitQuotas): RateLimitDecision | null {
+    const state = this.partitions.get(partitionKey)
+    if (state === undefined || !state.loaded) return null
+    const now = this.options.now().getTime()
+    state.lastUsed = now
+
+    return this.count(state, quotas, now)
+  }
+
+  private count(state: PartitionState, quotas: RateLimitQuotas, now: number): RateLimitDecision {
     const tallies = WINDOWS.map((definition) => this.tallyWindow(state, definition, now))
-    const used = tallies.map((tally) => tally.total)
-    const full = WINDOWS.map((definition, index) => used[index]! >= definition.quotaOf(quotas))
-    const allowed = !full.some(Boolean)
+    let allowed = true
+    for (let index = 0; index < WINDOWS.length; index++) if (tallies[index]!.total >= WINDOWS[index]!.quotaOf(quotas)) allowed = false
     if (allowed) {
       for (const definition of WINDOWS) {
         const buckets = state.buckets.get(definition.id)!
         const start = Math.floor(now / definition.bucketMs) * definition.bucketMs
-        const bucket = buckets.get(start) ?? { synced: 0, pending: 0 }
-        bucket.pending++
-        buckets.set(start, bucket)
+        const bucket = buckets.get(start)
+        if (bucket === undefined) buckets.set(start, { synced: 0, pending: 1 })
+        else bucket.pending++
       }
     }
 
     const windows = WINDOWS.map((definition, index) => {
       // A counted request sits in the current bucket, which is the oldest only when it is the sole one.
       const oldest = allowed ? Math.min(tallies[index]!.oldest, Math.floor(now / definition.bucketMs) * definition.bucketMs) : tallies[index]!.oldest
-      return this.status(definition, quotas, now, used[index]! + (allowed ? 1 : 0), oldest)
+      return this.status(definition, quotas, now, tallies[index]!.total + (allowed ? 1 : 0), oldest)
     })
-    const exceededIndexes = full.flatMap((isFull, index) => (isFull ? [index] : []))
-    const waits = exceededIndexes.map((index) => this.secondsUntilFree(state, WINDOWS[index]!, quotas, now))
-    const latest = waits.length === 0 ? -1 : waits.indexOf(Math.max(...waits))
+    const policyLines = policyLinesOf(state, windows)
+    if (allowed) return { allowed, windows, exceeded: null, retryAfterSeconds: 0, partitionToken: state.token, policyLines }
 
-    return {
-      allowed,
-      windows,
-      exceeded: latest === -1 ? null : windows[exceededIndexes[latest]!]!,
-      retryAfterSeconds: latest === -1 ? 0 : waits[latest]!,
-      partitionToken: state.token,
-      policyLines: policyLinesOf(state, windows),
+    let exceeded: WindowStatus | null = null
+    let retryAfterSeconds = -1
+    for (let index = 0; index < WINDOWS.length; index++) {
+      const definition = WINDOWS[index]!
+      if (tallies[index]!.total < definition.quotaOf(quotas)) continue
+      const wait = this.secondsUntilFree(state, definition, quotas, now)
+      if (wait > retryAfterSeconds) {
+        retryAfterSeconds = wait
+        exceeded = windows[index]!
+      }
     }
+
+    return { allowed, windows, exceeded, retryAfterSeconds, partitionToken: state.token, policyLines }
+  }
+
+  /**
+   * Reads each partition's usage per window without counting a request, in the order requested.
+   * A partition this process has loaded is read from memory, including counts not yet synced. The
+   * others are read from the database in one query and are not kept, so reading never adds
+   * partitions to memory.
+   */
+  async usage(requests: readonly UsageRequest[]): Promise<WindowUsage[][]> {
+    const now = this.options.now().getTime()
+    const loadedStates = requests.map((request) => {
+      const state = this.partitions.get(request.partitionKey)
+      return state?.loaded === true ? state : undefined
+    })
+    const unloadedKeys = requests.filter((_request, index) => loadedStates[index] === undefined).map((request) => request.partitionKey)
+    const stored = await loadBucketsOfPartitions(this.db.kysely, unloadedKeys, windowStarts(now))
+
+    return requests.map((request, index) => {
+      const state = loadedStates[index]
+      return WINDOWS.map((definition) => {
+        const tally = state === undefined ? tallyStored(stored.get(request.partitionKey) ?? [], definition) : this.tallyWindow(state, definition, now)
+        return windowUsage(definition, request.quotas, now, tally)
+      })
+    })
   }
 
   /** Writes pending counts and reloads totals of partitions in use; also prunes old buckets. */
@@ -274,6 +338,31 @@ function policyLinesOf(state: PartitionState, windows: readonly WindowStatus[]):
   }
 
   return state.policy.lines
+}
+
+/** Sums stored buckets of one window; `loadBucketsOfPartitions` has already dropped those outside it. */
+function tallyStored(buckets: readonly BucketCount[], definition: WindowDefinition): { total: number; oldest: number } {
+  let total = 0
+  let oldest = Number.POSITIVE_INFINITY
+  for (const bucket of buckets) {
+    if (bucket.window !== definition.id) continue
+    total += bucket.count
+    if (bucket.bucketStart < oldest) oldest = bucket.bucketStart
+  }
+
+  return { total, oldest }
+}
+
+function windowUsage(definition: WindowDefinition, quotas: RateLimitQuotas, now: number, tally: { total: number; oldest: number }): WindowUsage {
+  const resetMs = tally.total === 0 ? 0 : tally.oldest + definition.bucketMs + definition.windowMs - now
+
+  return {
+    window: definition.id,
+    windowSeconds: definition.windowMs / 1000,
+    quota: definition.quotaOf(quotas),
+    used: tally.total,
+    resetSeconds: resetMs <= 0 ? 0 : Math.max(1, Math.ceil(resetMs / 1000)),
+  }
 }
 
 function hasPending(state: PartitionState): boolean {

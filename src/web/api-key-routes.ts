@@ -3,6 +3,8 @@ import { getApiKeyAllowance } from '../auth/api-key-allowance.ts'
 import { createApiKey, listAccountApiKeys, revokeApiKey } from '../auth/api-keys.ts'
 import { MAX_ROTATION_GRACE_MS, rotateApiKey } from '../auth/rotate-api-key.ts'
 import type { AppDeps } from '../deps.ts'
+import { readApiKeyUsage, type ApiKeyUsage } from '../limits/api-key-usage.ts'
+import type { RateLimiter, WindowUsage } from '../limits/rate-limiter.ts'
 import type { ApiKeyRecord } from '../storage/api-keys-repo.ts'
 import type { Flash } from './flash.ts'
 import { setFlash } from './flash.ts'
@@ -16,6 +18,16 @@ const DAY_MS = 86_400_000
 const EXPIRY_PRESETS = ['7', '30', '90', '365']
 /** Grace periods offered when rotating, in hours; 0 revokes the old key at once. */
 const GRACE_HOURS = [0, 1, 24, 72, 168].filter((hours) => hours * 3_600_000 <= MAX_ROTATION_GRACE_MS)
+const WINDOW_NAMES: Record<WindowUsage['window'], string> = { '15m': '15 minutes', '24h': '24 hours', '30d': '30 days' }
+const COUNT_FORMAT = new Intl.NumberFormat('en-US')
+
+/** One rate-limit window of a key, as the page shows it. */
+interface UsageView {
+  /** Such as "12 of 100 in 15 minutes". */
+  text: string
+  /** When the oldest counted requests leave the window, or null when none are counted. */
+  dropsOff: string | null
+}
 
 interface KeyView {
   id: string
@@ -26,6 +38,8 @@ interface KeyView {
   expires: string | null
   state: 'active' | 'expired' | 'revoked'
   scopes: string
+  /** One entry per window for active keys while rate limits are on; null otherwise. */
+  usage: UsageView[] | null
 }
 
 function keyState(key: ApiKeyRecord, now: number): KeyView['state'] {
@@ -43,8 +57,23 @@ function createErrorField(code: string): string {
   return 'form'
 }
 
-function presentKey(key: ApiKeyRecord, now: number, timeZone: string): KeyView {
+/** Rounds a number of seconds up to whole seconds, minutes, hours or days. */
+function formatDuration(seconds: number): string {
+  const [amount, unit] = seconds < 60 ? [seconds, 'second'] : seconds < 3600 ? [Math.ceil(seconds / 60), 'minute'] : seconds < 86_400 ? [Math.ceil(seconds / 3600), 'hour'] : [Math.ceil(seconds / 86_400), 'day']
+
+  return `${amount} ${unit}${amount === 1 ? '' : 's'}`
+}
+
+function presentUsage(usage: WindowUsage): UsageView {
+  return {
+    text: `${COUNT_FORMAT.format(usage.used)} of ${COUNT_FORMAT.format(usage.quota)} in ${WINDOW_NAMES[usage.window]}`,
+    dropsOff: usage.used === 0 ? null : `oldest drop off in ${formatDuration(usage.resetSeconds)}`,
+  }
+}
+
+function presentKey(key: ApiKeyRecord, now: number, timeZone: string, usage: ApiKeyUsage): KeyView {
   const state = keyState(key, now)
+  const windows = usage.enabled ? usage.byKeyId.get(key.id) : undefined
 
   return {
     id: key.id,
@@ -55,6 +84,7 @@ function presentKey(key: ApiKeyRecord, now: number, timeZone: string): KeyView {
     expires: key.expiresAt === null ? null : formatInZone(key.expiresAt, timeZone),
     state,
     scopes: key.scopes === null ? 'All' : key.scopes.join(', '),
+    usage: windows === undefined ? null : windows.map(presentUsage),
   }
 }
 
@@ -70,13 +100,16 @@ function parseExpiry(expiresIn: string, expiresOn: string, timeZone: string, now
 
 /**
  * Registers Settings → API: create, list, rotate and revoke API keys. A new key's plaintext is
- * shown once, in the response to the form that made it.
+ * shown once, in the response to the form that made it. Each active key shows its rate-limit
+ * usage, read from `limiter` without counting a request.
  */
-export function registerApiKeyRoutes(app: FastifyInstance, deps: AppDeps): void {
+export function registerApiKeyRoutes(app: FastifyInstance, deps: AppDeps, limiter: RateLimiter): void {
   async function renderKeys(request: FastifyRequest, reply: FastifyReply, extra: { newKey?: { plaintext: string; name: string; replaced?: string | null }; errors?: Record<string, string>; values?: Record<string, string>; status?: number; notice?: Flash }) {
     const viewer = viewerOf(request)
     const now = deps.now().getTime()
-    const keys = (await listAccountApiKeys(deps, viewer.account.id)).map((key) => presentKey(key, now, viewer.account.timezone))
+    const records = await listAccountApiKeys(deps, viewer.account.id)
+    const usage = await readApiKeyUsage(deps, limiter, viewer.account.id, records.filter((key) => keyState(key, now) === 'active'))
+    const keys = records.map((key) => presentKey(key, now, viewer.account.timezone, usage))
     const allowance = await getApiKeyAllowance(deps, viewer.account.id)
 
     return renderPage(request, reply, 'api-keys', { title: 'API keys', section: 'settings', status: extra.status ?? 200, notice: extra.notice ?? null }, {
@@ -84,6 +117,7 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: AppDeps): void 
       inactiveKeys: keys.filter((key) => key.state !== 'active'),
       allowance,
       atLimit: allowance.active >= allowance.limit,
+      rateLimitsEnabled: usage.enabled,
       newKey: extra.newKey ?? null,
       errors: extra.errors ?? {},
       values: { name: '', expiresIn: 'never', expiresOn: '', ...extra.values },

@@ -17,8 +17,11 @@ const BASE_NAMES: Record<WebCookie, string> = {
  * address) browsers refuse Secure and `__Host-` cookies, so the cookie goes without both; that is
  * only as safe as the connection, which is why Pigeon listens on loopback by default.
  *
- * @remarks Limitation: the protocol is read from the connection Fastify sees. Behind a proxy that
- * ends TLS, Pigeon sees HTTP and sets the plain cookie.
+ * The protocol is `request.protocol`: the connection's, or `X-Forwarded-Proto` when the peer is a
+ * proxy that PIGEON_TRUST_PROXY names.
+ *
+ * @remarks Limitation: behind a proxy that ends TLS and is not named in PIGEON_TRUST_PROXY, Pigeon
+ * receives plain HTTP and sets the plain cookie.
  */
 export function cookieName(request: FastifyRequest, cookie: WebCookie): string {
   return isHttps(request) ? `__Host-${BASE_NAMES[cookie]}` : BASE_NAMES[cookie]

@@ -6,6 +6,7 @@ import { Eta } from 'eta'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { isSetupOpen } from '../accounts/first-run-setup.ts'
 import type { AppDeps } from '../deps.ts'
+import type { RateLimiter } from '../limits/rate-limiter.ts'
 import { registerAccountRoutes } from './account-routes.ts'
 import { registerApiKeyRoutes } from './api-key-routes.ts'
 import { registerAssets } from './assets.ts'
@@ -39,8 +40,9 @@ function isAssetPath(url: string): boolean {
  * queues, the calendar, the composer and settings. Pages under /app need a signed-in session;
  * every form post needs a CSRF token bound to the browser's session, and a cross-site Origin is
  * refused. Register inside its own plugin so its cookies, form parser and hooks stay off the API.
+ * `limiter` is the API's rate limiter, which Settings → API reads to show each key's usage.
  */
-export async function registerWeb(web: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function registerWeb(web: FastifyInstance, deps: AppDeps, limiter: RateLimiter): Promise<void> {
   await web.register(fastifyCookie)
   await web.register(fastifyFormbody, { bodyLimit: FORM_BODY_LIMIT })
   // A refused token is a client mistake, so the plugin logs it at info, as other 4xx responses are.
@@ -93,7 +95,7 @@ export async function registerWeb(web: FastifyInstance, deps: AppDeps): Promise<
       registerComposeRoutes(app, deps)
       registerIdeaRoutes(app, deps)
       registerCalendarRoutes(app, deps)
-      registerApiKeyRoutes(app, deps)
+      registerApiKeyRoutes(app, deps, limiter)
       registerAccountRoutes(app, deps)
     },
     { prefix: '/app' },

@@ -20,6 +20,14 @@ async function callApi(url: string, key: string): Promise<number> {
   return response.status
 }
 
+/** Text of the active key row named `name`. */
+function keyRowText(html: string, name: string): string {
+  const row = new RegExp(`<th scope="row">${name}</th>[\\s\\S]*?</tr>`).exec(html)
+  if (row === null) throw new Error(`no key row named ${name} on the page`)
+
+  return pageText(row[0])
+}
+
 function keyIdOf(html: string, name: string): string {
   const row = new RegExp(`<th scope="row">${name}</th>[\\s\\S]*?/app/settings/api/keys/([0-9a-f]{24})/rotate`).exec(html)
   if (row === null) throw new Error(`no active key named ${name} on the page`)
@@ -156,6 +164,50 @@ for (const dialect of DIALECTS) {
       assert.match(pageText(second.response.html), /the most its plan allows \(1\)/)
       assert.match(pageText(rotated.html), /Your plan allows 1 active key/)
       assert.match(rotated.html, /id="new-key-value"/, 'rotation works at the limit')
+    })
+
+    it('shows request counts per key', async (t) => {
+      const { app, client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+      const { key } = await createKey(browser, { name: 'busy', expiresIn: 'never' })
+      await createKey(browser, { name: 'idle', expiresIn: 'never' })
+
+      const statuses = []
+      for (let request = 0; request < 3; request++) statuses.push(await callApi(app.url, key!))
+      const page = await browser.get('/app/settings/api')
+      const reloaded = await browser.get('/app/settings/api')
+
+      assert.deepEqual(statuses, [200, 200, 200])
+      assert.match(keyRowText(page.html, 'busy'), /3 of 100 in 15 minutes \(oldest drop off in (15|16) minutes\) 3 of 500 in 24 hours .+ 3 of 15,000 in 30 days/)
+      assert.match(keyRowText(page.html, 'idle'), /0 of 100 in 15 minutes 0 of 500 in 24 hours 0 of 15,000 in 30 days/)
+      assert.match(keyRowText(reloaded.html, 'busy'), /3 of 100 in 15 minutes/, 'loading the page counts no request')
+    })
+
+    it('shows the quotas that replace the plan\'s', async (t) => {
+      const { app, client } = await startWebTestApp(t, dialect, { env: { PIGEON_RATE_LIMIT_QUOTAS: '15m=5,24h=8,30d=10' } })
+      const browser = client()
+      await setUpOwner(browser)
+      const { key } = await createKey(browser, { name: 'capped', expiresIn: 'never' })
+
+      await callApi(app.url, key!)
+      const page = await browser.get('/app/settings/api')
+
+      assert.match(keyRowText(page.html, 'capped'), /1 of 5 in 15 minutes .+ 1 of 8 in 24 hours .+ 1 of 10 in 30 days/)
+    })
+
+    it('says when rate limits are off', async (t) => {
+      const { app, client } = await startWebTestApp(t, dialect, { env: { PIGEON_RATE_LIMITS: 'false' } })
+      const browser = client()
+      await setUpOwner(browser)
+      const { key } = await createKey(browser, { name: 'unlimited', expiresIn: 'never' })
+
+      await callApi(app.url, key!)
+      const page = await browser.get('/app/settings/api')
+
+      assert.match(pageText(page.html), /Rate limits are turned off on this server \( ?PIGEON_RATE_LIMITS=false ?\)/)
+      assert.match(keyRowText(page.html, 'unlimited'), /Not counted: rate limits are off/)
+      assert.doesNotMatch(keyRowText(page.html, 'unlimited'), / of \d+ in /)
     })
 
     it('hides another account\'s key', async (t) => {

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { AppDeps } from '../../deps.ts'
-import type { RateLimitDecision, RateLimiter } from '../../limits/rate-limiter.ts'
+import { apiKeyPartition, type RateLimitDecision, type RateLimiter } from '../../limits/rate-limiter.ts'
 
 /**
  * Writes the IETF RateLimit and RateLimit-Policy fields, one line per window as Buffer sends them,
@@ -18,21 +18,31 @@ export function setRateLimitHeaders(reply: FastifyReply, decision: RateLimitDeci
 
 /**
  * Builds the hook that counts each authenticated API request against its key's quotas and
- * answers 429 with Buffer's RATE_LIMIT_EXCEEDED body once a window is full.
+ * answers 429 with Buffer's RATE_LIMIT_EXCEEDED body once a window is full. Returns a promise
+ * something to await only when it must wait: for the key's stored counts, or for the 429 to be sent.
  */
 export function createRateLimitHook(deps: AppDeps, limiter: RateLimiter) {
-  return async function rateLimit(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const actor = request.actor
-    if (actor === null || !deps.config.rateLimits.enabled) return
+  const limits = deps.config.rateLimits
 
-    const quotas = deps.config.rateLimits.quotas ?? actor.rateLimits
-    const decision = await limiter.consume(`key:${actor.apiKeyId}`, quotas)
+  return function rateLimit(request: FastifyRequest, reply: FastifyReply): Promise<unknown> | FastifyReply | undefined {
+    const actor = request.actor
+    if (actor === null || !limits.enabled) return undefined
+
+    const quotas = limits.quotas ?? actor.rateLimits
+    const partition = apiKeyPartition(actor.apiKeyId)
+    const decision = limiter.consumeLoaded(partition, quotas)
+    if (decision !== null) return answer(request, reply, decision)
+
+    return limiter.consume(partition, quotas).then((loaded) => answer(request, reply, loaded))
+  }
+
+  function answer(request: FastifyRequest, reply: FastifyReply, decision: RateLimitDecision): FastifyReply | undefined {
     setRateLimitHeaders(reply, decision, deps.now())
-    if (decision.allowed) return
+    if (decision.allowed) return undefined
 
     const window = decision.exceeded!.window
     request.log.info({ window, retryAfter: decision.retryAfterSeconds }, 'rate limit exceeded')
-    await reply
+    return reply
       .code(429)
       .header('Retry-After', String(decision.retryAfterSeconds))
       .send({

@@ -16,6 +16,8 @@ import { AuthFailureThrottle } from './auth-failure-throttle.ts'
 import { createAuthenticateHook } from './authenticate.ts'
 import { createRateLimitHook } from './rate-limit.ts'
 import { registerWeb } from '../../web/routes.ts'
+import type { Logger } from '../../logging/logger.ts'
+import { createRequestLogger } from '../../logging/request-logger.ts'
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/
 // Starts of JSON values that can never start a GraphQL document.
@@ -29,6 +31,8 @@ const JSON_VALUE_START = /^\s*(?:\{\s*"|\[|-?\d|"|true\b|false\b|null\b)/
 export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
+    // Fastify passes its own wrapper of httpLog here, which carries its request serializers.
+    childLoggerFactory: (logger, bindings, options) => createRequestLogger(logger as unknown as Logger, bindings, options) as unknown as FastifyBaseLogger,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id']
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID()
@@ -40,10 +44,14 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
     },
     bodyLimit: 1024 * 1024,
     requestTimeout: 30_000,
+    // request.ip and request.protocol follow X-Forwarded-* only from the proxies PIGEON_TRUST_PROXY names.
+    trustProxy: deps.config.trustProxy,
   })
   app.decorateRequest('actor', null)
-  app.addHook('onSend', async (request, reply) => {
+  // Set when the request arrives, so every response carries it, errors and 404s included.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
 
   const limiter = new RateLimiter(deps.db, deps.log.child({ component: 'rate-limit' }), { syncIntervalMs: deps.config.rateLimits.syncIntervalMs, now: deps.now })
@@ -53,7 +61,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, deps)
   await app.register(async (api) => registerApi(api, deps, limiter, throttle))
-  await app.register(async (web) => registerWeb(web, deps))
+  await app.register(async (web) => registerWeb(web, deps, limiter))
 
   // Unknown paths answer like the API: 401 without a valid key, 404 with one.
   const authenticate = createAuthenticateHook(deps, throttle)
@@ -80,8 +88,13 @@ function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void {
 
 /** The GraphQL API, in its own plugin scope so its hooks apply to API routes only. */
 async function registerApi(api: FastifyInstance, deps: AppDeps, limiter: RateLimiter, throttle: AuthFailureThrottle): Promise<void> {
-  api.addHook('onRequest', createAuthenticateHook(deps, throttle))
-  api.addHook('onRequest', createRateLimitHook(deps, limiter))
+  const authenticate = createAuthenticateHook(deps, throttle)
+  const rateLimit = createRateLimitHook(deps, limiter)
+  // One hook, not two: each hook step costs a promise and a few calls on every request.
+  api.addHook('onRequest', async (request, reply) => {
+    await authenticate(request, reply)
+    if (!reply.sent) await rateLimit(request, reply)
+  })
   const schemaSource = loadSchemaSource()
   api.options('/graphql', async (_request, reply) => {
     return reply.code(204).header('allow', 'GET, POST, OPTIONS').send()

@@ -31,14 +31,18 @@ export class WebClient {
   /** Set-Cookie headers of the last response. */
   lastSetCookies: SetCookie[] = []
 
-  constructor(readonly baseUrl: string) {}
+  /** `headers` go with every request, such as the X-Forwarded-* fields a reverse proxy adds. */
+  constructor(
+    readonly baseUrl: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
   }
 
   private async send(path: string, init: RequestInit): Promise<WebResponse> {
-    const headers = new Headers(init.headers)
+    const headers = new Headers({ ...this.headers, ...(init.headers as Record<string, string> | undefined) })
     if (this.cookies.size > 0) headers.set('cookie', this.cookieHeader())
     const response = await fetch(`${this.baseUrl}${path}`, { ...init, headers, redirect: 'manual' })
     this.lastSetCookies = response.headers.getSetCookie().map(parseSetCookie)
@@ -79,7 +83,7 @@ export class WebClient {
   }
 
   async postJson(path: string, body: unknown, csrfToken: string): Promise<{ status: number; body: any }> {
-    const headers = new Headers({ 'content-type': 'application/json', 'x-csrf-token': csrfToken })
+    const headers = new Headers({ ...this.headers, 'content-type': 'application/json', 'x-csrf-token': csrfToken })
     if (this.cookies.size > 0) headers.set('cookie', this.cookieHeader())
     const response = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body), redirect: 'manual' })
 

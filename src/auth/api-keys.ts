@@ -139,19 +139,21 @@ const lastUsedWrites = new Map<string, number>()
 
 /**
  * Resolves a bearer token to the account acting through it. Checks, in order: format and
- * checksum (no database read), the in-process cache, then the database.
+ * checksum (no database read), the in-process cache, then the database. A key verified within
+ * the cache TTL is found by the token itself and skips the first two.
  */
 export async function verifyApiKey(deps: AppDeps, token: string | undefined): Promise<Result<ApiKeyActor, VerifyApiKeyFailure>> {
   if (token === undefined || token === '') return err('missing')
-  if (!isWellFormedApiKey(token)) return err('malformed')
-
   const now = deps.now().getTime()
-  const keyHash = hashApiKey(token)
-  const cached = deps.keyCache.get(keyHash, now)
+  // Only keys that passed every check below are cached, so a hit needs no format check or hash.
+  const cached = deps.keyCache.get(token, now)
   if (cached !== undefined) {
     noteKeyUse(deps, cached.apiKeyId, now)
     return ok(cached)
   }
+  if (!isWellFormedApiKey(token)) return err('malformed')
+
+  const keyHash = hashApiKey(token)
 
   const key = await findApiKeyByHash(deps.db.kysely, keyHash)
   if (key === undefined) return err('unknown')
@@ -169,7 +171,7 @@ export async function verifyApiKey(deps: AppDeps, token: string | undefined): Pr
     scopes: key.scopes as Scope[] | null,
     rateLimits: mostGenerousRateLimits(organizations.map((organization) => organization.plan)),
   }
-  deps.keyCache.set(keyHash, actor, now, key.expiresAt)
+  deps.keyCache.set(token, actor, now, key.expiresAt)
   if (key.lastUsedAt !== null) lastUsedWrites.set(key.id, key.lastUsedAt)
   noteKeyUse(deps, key.id, now)
 

@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely'
 import type { AppDeps } from '../../deps.ts'
+import type { Database } from '../../storage/schema.ts'
 import { findAccountById, type AccountRecord } from '../../storage/accounts-repo.ts'
 import { findChannelsByIds, type ChannelRecord } from '../../storage/channels-repo.ts'
 import { findTagIdsForPosts } from '../../storage/posts-repo.ts'
@@ -35,25 +37,51 @@ export function createBatchLoader<K, V>(loadMany: (keys: readonly K[]) => Promis
 }
 
 export interface Loaders {
-  channel: (id: string) => Promise<ChannelRecord | undefined>
-  account: (id: string) => Promise<AccountRecord | undefined>
-  postTags: (postId: string) => Promise<TagRecord[] | undefined>
+  readonly channel: (id: string) => Promise<ChannelRecord | undefined>
+  readonly account: (id: string) => Promise<AccountRecord | undefined>
+  readonly postTags: (postId: string) => Promise<TagRecord[] | undefined>
+}
+
+async function loadChannels(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, ChannelRecord>> {
+  return new Map((await findChannelsByIds(db, ids)).map((channel) => [channel.id, channel]))
+}
+
+async function loadAccounts(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, AccountRecord>> {
+  const accounts = await Promise.all(ids.map((id) => findAccountById(db, id)))
+  return new Map(accounts.filter((account) => account !== undefined).map((account) => [account.id, account]))
+}
+
+async function loadPostTags(db: Kysely<Database>, postIds: readonly string[]): Promise<Map<string, TagRecord[]>> {
+  const tagIdsByPost = await findTagIdsForPosts(db, postIds)
+  const tags = await findTagsByIds(db, [...new Set([...tagIdsByPost.values()].flat())])
+  const byId = new Map(tags.map((tag) => [tag.id, tag]))
+  return new Map(postIds.map((postId) => [postId, (tagIdsByPost.get(postId) ?? []).map((id) => byId.get(id)).filter((tag) => tag !== undefined)]))
+}
+
+/**
+ * The loaders of one request, each created on first use: most requests need none or one, and
+ * creating a loader costs a few closures.
+ */
+class RequestLoaders implements Loaders {
+  private channelLoader: Loaders['channel'] | null = null
+  private accountLoader: Loaders['account'] | null = null
+  private postTagsLoader: Loaders['postTags'] | null = null
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  get channel(): Loaders['channel'] {
+    return (this.channelLoader ??= createBatchLoader((ids) => loadChannels(this.db, ids)))
+  }
+
+  get account(): Loaders['account'] {
+    return (this.accountLoader ??= createBatchLoader((ids) => loadAccounts(this.db, ids)))
+  }
+
+  get postTags(): Loaders['postTags'] {
+    return (this.postTagsLoader ??= createBatchLoader((postIds) => loadPostTags(this.db, postIds)))
+  }
 }
 
 export function createLoaders(deps: AppDeps): Loaders {
-  const db = deps.db.kysely
-
-  return {
-    channel: createBatchLoader(async (ids) => new Map((await findChannelsByIds(db, ids)).map((channel) => [channel.id, channel]))),
-    account: createBatchLoader(async (ids) => {
-      const accounts = await Promise.all(ids.map((id) => findAccountById(db, id)))
-      return new Map(accounts.filter((account) => account !== undefined).map((account) => [account.id, account]))
-    }),
-    postTags: createBatchLoader(async (postIds) => {
-      const tagIdsByPost = await findTagIdsForPosts(db, postIds)
-      const tags = await findTagsByIds(db, [...new Set([...tagIdsByPost.values()].flat())])
-      const byId = new Map(tags.map((tag) => [tag.id, tag]))
-      return new Map(postIds.map((postId) => [postId, (tagIdsByPost.get(postId) ?? []).map((id) => byId.get(id)).filter((tag) => tag !== undefined)]))
-    }),
-  }
+  return new RequestLoaders(deps.db.kysely)
 }

@@ -73,6 +73,23 @@ interface BucketState {
   pending: number
 }
 
+interface Tally {
+  total: number
+  oldest: number
+}
+
+interface CachedTally extends Tally {
+  /** Time at which the oldest counted bucket leaves the window, so the tally must be computed again. */
+  validUntil: number
+}
+
+/** Policy names and RateLimit-Policy lines of a partition for one set of quotas. */
+interface PolicyCache {
+  quotas: number[]
+  names: string[]
+  lines: string[]
+}
+
 interface PartitionState {
   /** The partition key as an RFC 8941 byte sequence: base64 of the first 12 hex digits of its SHA-256. */
   token: string
@@ -81,7 +98,9 @@ interface PartitionState {
   ready: Promise<void>
   /** True once the stored counts are loaded, so requests skip awaiting `ready`. */
   loaded: boolean
-  policy: { signature: string; lines: string[] } | null
+  policy: PolicyCache | null
+  /** Each window's tally, reused until its oldest bucket leaves the window or a sync changes counts. */
+  tallies: Map<WindowDefinition['id'], CachedTally>
 }
 
 const IDLE_EVICT_MS = 15 * MINUTE
@@ -159,16 +178,22 @@ export class RateLimiter {
         const bucket = buckets.get(start)
         if (bucket === undefined) buckets.set(start, { synced: 0, pending: 1 })
         else bucket.pending++
+        // The counted request joins the cached tally, so the next request need not recount.
+        const cached = state.tallies.get(definition.id)!
+        cached.total++
+        cached.oldest = Math.min(cached.oldest, start)
+        cached.validUntil = Math.min(cached.validUntil, start + definition.bucketMs + definition.windowMs)
       }
     }
 
+    const policy = policyOf(state, quotas)
     const windows = WINDOWS.map((definition, index) => {
+      const tally = tallies[index]!
       // A counted request sits in the current bucket, which is the oldest only when it is the sole one.
-      const oldest = allowed ? Math.min(tallies[index]!.oldest, Math.floor(now / definition.bucketMs) * definition.bucketMs) : tallies[index]!.oldest
-      return this.status(definition, quotas, now, tallies[index]!.total + (allowed ? 1 : 0), oldest)
+      const oldest = allowed ? Math.min(tally.oldest, Math.floor(now / definition.bucketMs) * definition.bucketMs) : tally.oldest
+      return this.status(definition, policy.names[index]!, policy.quotas[index]!, now, tally.total + (allowed ? 1 : 0), oldest)
     })
-    const policyLines = policyLinesOf(state, windows)
-    if (allowed) return { allowed, windows, exceeded: null, retryAfterSeconds: 0, partitionToken: state.token, policyLines }
+    if (allowed) return { allowed, windows, exceeded: null, retryAfterSeconds: 0, partitionToken: state.token, policyLines: policy.lines }
 
     let exceeded: WindowStatus | null = null
     let retryAfterSeconds = -1
@@ -182,7 +207,7 @@ export class RateLimiter {
       }
     }
 
-    return { allowed, windows, exceeded, retryAfterSeconds, partitionToken: state.token, policyLines }
+    return { allowed, windows, exceeded, retryAfterSeconds, partitionToken: state.token, policyLines: policy.lines }
   }
 
   /**
@@ -250,6 +275,7 @@ export class RateLimiter {
     }
     await addToBuckets(this.db.kysely, key, written)
     for (const entry of written) state.buckets.get(entry.window)!.get(entry.bucketStart)!.pending -= entry.count
+    state.tallies.clear()
 
     const fresh = await loadBuckets(this.db.kysely, key, windowStarts(now))
     for (const entry of fresh) {
@@ -259,6 +285,7 @@ export class RateLimiter {
       bucket.synced = entry.count
       buckets.set(entry.bucketStart, bucket)
     }
+    state.tallies.clear()
   }
 
   private partition(key: string): PartitionState {
@@ -273,9 +300,11 @@ export class RateLimiter {
       ready: Promise.resolve(),
       loaded: false,
       policy: null,
+      tallies: new Map(),
     }
     state.ready = loadBuckets(this.db.kysely, key, windowStarts(this.options.now().getTime())).then((rows) => {
       for (const row of rows) state.buckets.get(row.window)?.set(row.bucketStart, { synced: row.count, pending: 0 })
+      state.tallies.clear()
       state.loaded = true
     })
     // A failed load is retried by the next request instead of leaving a broken entry behind.
@@ -285,8 +314,14 @@ export class RateLimiter {
     return state
   }
 
-  /** Sums a window's counted requests and finds its oldest counted bucket, in one pass. */
-  private tallyWindow(state: PartitionState, definition: WindowDefinition, now: number): { total: number; oldest: number } {
+  /**
+   * Sums a window's counted requests and finds its oldest counted bucket, in one pass, or returns
+   * the cached tally while no bucket has left the window since. The result is a snapshot.
+   */
+  private tallyWindow(state: PartitionState, definition: WindowDefinition, now: number): Tally {
+    const cached = state.tallies.get(definition.id)
+    if (cached !== undefined && now < cached.validUntil) return { total: cached.total, oldest: cached.oldest }
+
     const buckets = state.buckets.get(definition.id)!
     let total = 0
     let oldest = Number.POSITIVE_INFINITY
@@ -298,17 +333,17 @@ export class RateLimiter {
       total += bucket.synced + bucket.pending
       if (start < oldest) oldest = start
     }
+    state.tallies.set(definition.id, { total, oldest, validUntil: oldest + definition.bucketMs + definition.windowMs })
 
     return { total, oldest }
   }
 
-  private status(definition: WindowDefinition, quotas: RateLimitQuotas, now: number, used: number, oldest: number): WindowStatus {
-    const quota = definition.quotaOf(quotas)
+  private status(definition: WindowDefinition, policyName: string, quota: number, now: number, used: number, oldest: number): WindowStatus {
     const resetMs = Number.isFinite(oldest) ? oldest + definition.bucketMs + definition.windowMs - now : definition.windowMs
 
     return {
       window: definition.id,
-      policyName: definition.policyName(quota),
+      policyName,
       quota,
       windowSeconds: definition.windowMs / 1000,
       remaining: Math.max(0, quota - used),
@@ -331,13 +366,19 @@ export class RateLimiter {
   }
 }
 
-function policyLinesOf(state: PartitionState, windows: readonly WindowStatus[]): string[] {
-  const signature = windows.map((window) => window.quota).join(',')
-  if (state.policy?.signature !== signature) {
-    state.policy = { signature, lines: windows.map((window) => `"${window.policyName}";q=${window.quota};w=${window.windowSeconds};pk=${state.token}`) }
-  }
+/** Returns the partition's policy names and lines for these quotas, built again only when they change. */
+function policyOf(state: PartitionState, quotas: RateLimitQuotas): PolicyCache {
+  const cached = state.policy
+  let same = cached !== null
+  for (let index = 0; same && index < WINDOWS.length; index++) same = WINDOWS[index]!.quotaOf(quotas) === cached!.quotas[index]
+  if (same) return cached!
 
-  return state.policy.lines
+  const values = WINDOWS.map((definition) => definition.quotaOf(quotas))
+  const names = WINDOWS.map((definition, index) => definition.policyName(values[index]!))
+  const lines = WINDOWS.map((definition, index) => `"${names[index]}";q=${values[index]};w=${definition.windowMs / 1000};pk=${state.token}`)
+  state.policy = { quotas: values, names, lines }
+
+  return state.policy
 }
 
 /** Sums stored buckets of one window; `loadBucketsOfPartitions` has already dropped those outside it. */

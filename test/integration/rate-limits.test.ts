@@ -109,6 +109,20 @@ for (const dialect of DIALECTS) {
       assert.equal(acrossBoundary.status, 429)
     })
 
+    it('recounts once old requests leave', async (t) => {
+      const clock = manualClock()
+      const app = await startTestApp(t, dialect, { env: { PIGEON_RATE_LIMIT_QUOTAS: QUOTAS }, now: clock.now })
+      const tenant = await buildTenant(app.deps)
+
+      const first = await sendMany(app.url, tenant.apiKey, 3)
+      clock.advance(16 * MINUTE)
+      const later = await post(app.url, tenant.apiKey)
+
+      assert.match(headerLines(first[2]!, 'ratelimit')[0]!, /^"5-in-15min";r=2;/)
+      assert.match(headerLines(later, 'ratelimit')[0]!, /^"5-in-15min";r=4;t=(\d+)$/)
+      assert.match(headerLines(later, 'ratelimit')[1]!, /^"8-in-1day";r=4;/)
+    })
+
     it('refuses past the daily and monthly quotas', async (t) => {
       const clock = manualClock()
       const app = await startTestApp(t, dialect, { env: { PIGEON_RATE_LIMIT_QUOTAS: QUOTAS }, now: clock.now })

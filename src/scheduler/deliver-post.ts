@@ -24,13 +24,13 @@ export async function deliverPost(deps: AppDeps, post: PostRecord, signal: Abort
   if (channel === undefined) return { outcome: { kind: 'rejected', reason: `Channel ${post.channelId} no longer exists.` }, deliveryMethod: null, remoteKey: null }
   const deliveryMethod = channel.deliveryMethod
   if (channel.isDisconnected) {
-    return { outcome: { kind: 'reauth', reason: `Channel ${channel.name} is disconnected; reconnect it with pigeon channels reconnect ${channel.id}, then retry the post.` }, deliveryMethod, remoteKey: null }
+    return { outcome: { kind: 'reauth', reason: `Channel ${channel.name} is disconnected; reconnect it on its Connection page (/app/channels/${channel.id}/connection) or with pigeon channels reconnect ${channel.id}, then retry the post.` }, deliveryMethod, remoteKey: null }
   }
   if (deliveryMethod === 'mastodon' || deliveryMethod === 'bluesky') {
     return { ...(await deliverToNetwork(deps, post, channel, signal, isRepeat)), deliveryMethod }
   }
   if (deliveryMethod !== 'webhook' || channel.webhookUrl === null || channel.webhookSecret === null) {
-    return { outcome: { kind: 'rejected', reason: `Channel ${channel.name} has no delivery method; ${connectHint(channel.service, channel.id)}, then retry the post.` }, deliveryMethod: null, remoteKey: null }
+    return { outcome: { kind: 'rejected', reason: `Channel ${channel.name} has no delivery method; connect it on its Connection page (/app/channels/${channel.id}/connection) or ${connectHint(channel.service, channel.id)}, then retry the post.` }, deliveryMethod: null, remoteKey: null }
   }
 
   const now = deps.now()
@@ -51,8 +51,8 @@ export async function deliverPost(deps: AppDeps, post: PostRecord, signal: Abort
 }
 
 function connectHint(service: string, channelId: string): string {
-  if (service === 'mastodon') return `connect an account (pigeon channels connect-mastodon ${channelId} --instance HOST) or a webhook (pigeon channels connect-webhook ${channelId} --url URL)`
-  if (service === 'bluesky') return `connect an account (pigeon channels connect-bluesky ${channelId} --identifier HANDLE --app-password PASSWORD) or a webhook (pigeon channels connect-webhook ${channelId} --url URL)`
+  if (service === 'mastodon') return `with an account (pigeon channels connect-mastodon ${channelId} --instance HOST) or a webhook (pigeon channels connect-webhook ${channelId} --url URL)`
+  if (service === 'bluesky') return `with an account (pigeon channels connect-bluesky ${channelId} --identifier HANDLE --app-password PASSWORD) or a webhook (pigeon channels connect-webhook ${channelId} --url URL)`
 
-  return `connect a webhook (pigeon channels connect-webhook ${channelId} --url URL)`
+  return `with a webhook (pigeon channels connect-webhook ${channelId} --url URL)`
 }

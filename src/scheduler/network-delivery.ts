@@ -41,7 +41,7 @@ export interface NetworkDeliveryResult {
 export async function deliverToNetwork(deps: AppDeps, post: PostRecord, channel: ChannelRecord, signal: AbortSignal, isRepeat: boolean): Promise<NetworkDeliveryResult> {
   const connection = await findNetworkConnection(deps.db.kysely, channel.id)
   if (connection === undefined) {
-    return { outcome: rejectedOutcome(`Channel ${channel.name} has no stored ${channel.deliveryMethod} credentials; run pigeon channels reconnect ${channel.id}, then retry the post.`), remoteKey: null }
+    return { outcome: rejectedOutcome(`Channel ${channel.name} has no stored ${channel.deliveryMethod} credentials; reconnect it on its Connection page (/app/channels/${channel.id}/connection) or with pigeon channels reconnect ${channel.id}, then retry the post.`), remoteKey: null }
   }
 
   const cipher = createCredentialsCipher(deps.config.credentialsKey)

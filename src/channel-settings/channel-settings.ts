@@ -13,6 +13,29 @@ import { countChannels, findChannelById, insertChannel, listChannelsForOrganizat
 export const SERVICES = ['bluesky', 'facebook', 'googlebusiness', 'instagram', 'linkedin', 'mastodon', 'pinterest', 'startPage', 'threads', 'tiktok', 'twitter', 'youtube', 'substack', 'whatsapp'] as const
 export type Service = (typeof SERVICES)[number]
 
+/** Names of the services as people know them, for pages and Buffer's channel descriptor. */
+const SERVICE_NAMES: Record<Service, string> = {
+  bluesky: 'Bluesky',
+  facebook: 'Facebook',
+  googlebusiness: 'Google Business Profile',
+  instagram: 'Instagram',
+  linkedin: 'LinkedIn',
+  mastodon: 'Mastodon',
+  pinterest: 'Pinterest',
+  startPage: 'Start Page',
+  threads: 'Threads',
+  tiktok: 'TikTok',
+  twitter: 'X',
+  youtube: 'YouTube',
+  substack: 'Substack',
+  whatsapp: 'WhatsApp',
+}
+
+/** Returns a service's display name, or the stored value itself when it is not a known service. */
+export function serviceName(service: string): string {
+  return SERVICE_NAMES[service as Service] ?? service
+}
+
 export type ChannelError =
   | { code: 'CHANNEL_NOT_FOUND'; message: string }
   | { code: 'ORGANIZATION_NOT_FOUND'; message: string }

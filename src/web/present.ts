@@ -1,27 +1,7 @@
+import { serviceName } from '../channel-settings/channel-settings.ts'
 import type { ChannelRecord } from '../storage/channels-repo.ts'
 import type { PostRecord } from '../storage/posts-repo.ts'
 import { formatInZone } from './zoned-time.ts'
-
-const SERVICE_NAMES: Record<string, string> = {
-  bluesky: 'Bluesky',
-  facebook: 'Facebook',
-  googlebusiness: 'Google Business Profile',
-  instagram: 'Instagram',
-  linkedin: 'LinkedIn',
-  mastodon: 'Mastodon',
-  pinterest: 'Pinterest',
-  startPage: 'Start Page',
-  threads: 'Threads',
-  tiktok: 'TikTok',
-  twitter: 'X',
-  youtube: 'YouTube',
-  substack: 'Substack',
-  whatsapp: 'WhatsApp',
-}
-
-export function serviceName(service: string): string {
-  return SERVICE_NAMES[service] ?? service
-}
 
 /** State of a channel as the web app shows it. */
 export interface ChannelState {

@@ -1,7 +1,7 @@
 import { measureText } from '../channels/text-length.ts'
 import { isNetworkService, type TextUnit } from '../channels/network-rules.ts'
 import type { ChannelRecord } from '../storage/channels-repo.ts'
-import { serviceName } from './present.ts'
+import { serviceName } from '../channel-settings/channel-settings.ts'
 
 /** One channel's character counter, as the composer shows it. */
 export interface ChannelTextCount {

@@ -1,21 +1,5 @@
+import { serviceName } from '../../../channel-settings/channel-settings.ts'
 import type { ChannelRecord } from '../../../storage/channels-repo.ts'
-
-const SERVICE_NAMES: Record<string, string> = {
-  bluesky: 'Bluesky',
-  facebook: 'Facebook',
-  googlebusiness: 'Google Business Profile',
-  instagram: 'Instagram',
-  linkedin: 'LinkedIn',
-  mastodon: 'Mastodon',
-  pinterest: 'Pinterest',
-  startPage: 'Start Page',
-  threads: 'Threads',
-  tiktok: 'TikTok',
-  twitter: 'X',
-  youtube: 'YouTube',
-  substack: 'Substack',
-  whatsapp: 'WhatsApp',
-}
 
 const DAY_ORDER = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
 
@@ -30,7 +14,7 @@ export function presentChannel(channel: ChannelRecord): Record<string, unknown> 
     id: channel.id,
     allowedActions: channel.isLocked ? ['viewChannel'] : CHANNEL_ACTIONS,
     avatar: channel.avatar ?? '',
-    descriptor: `${SERVICE_NAMES[channel.service] ?? channel.service} ${channel.type === 'profile' ? 'Profile' : channel.type}`,
+    descriptor: `${serviceName(channel.service)} ${channel.type === 'profile' ? 'Profile' : channel.type}`,
     displayName: channel.displayName,
     externalLink: null,
     hasActiveMemberDevice: false,

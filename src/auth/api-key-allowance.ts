@@ -1,6 +1,6 @@
 import { planLimits } from '../accounts/plans.ts'
 import type { AppDeps } from '../deps.ts'
-import { listOrganizationsForAccount } from '../storage/accounts-repo.ts'
+import { listOrganizationsForAccount, type OrganizationRecord } from '../storage/accounts-repo.ts'
 import { countActiveApiKeys } from '../storage/api-keys-repo.ts'
 
 /** How many active API keys an account has and may have. */
@@ -14,8 +14,12 @@ export interface ApiKeyAllowance {
 /** Reads the account's key cap and its active keys, counted the way `createApiKey` counts them. */
 export async function getApiKeyAllowance(deps: AppDeps, accountId: string): Promise<ApiKeyAllowance> {
   const organizations = await listOrganizationsForAccount(deps.db.kysely, accountId)
-  const limit = Math.max(1, ...organizations.map((organization) => planLimits(organization.plan).apiKeys))
   const active = await countActiveApiKeys(deps.db.kysely, accountId, deps.now().getTime())
 
-  return { limit, active }
+  return { limit: apiKeyLimitOf(organizations), active }
+}
+
+/** Returns the largest key count the plans of an account's organizations allow, at least 1. */
+export function apiKeyLimitOf(organizations: readonly OrganizationRecord[]): number {
+  return Math.max(1, ...organizations.map((organization) => planLimits(organization.plan).apiKeys))
 }

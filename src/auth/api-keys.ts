@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mostGenerousRateLimits, planLimits } from '../accounts/plans.ts'
+import { mostGenerousRateLimits } from '../accounts/plans.ts'
 import type { AppDeps } from '../deps.ts'
 import { err, ok, type Result } from '../errors/result.ts'
 import { newObjectId } from '../ids.ts'
@@ -14,6 +14,7 @@ import {
   type ApiKeyRecord,
 } from '../storage/api-keys-repo.ts'
 import type { ApiKeyActor } from './actor.ts'
+import { apiKeyLimitOf } from './api-key-allowance.ts'
 import { displayParts, generateApiKey, isWellFormedApiKey } from './api-key-format.ts'
 import { parseScopes, SCOPES, type Scope } from './scopes.ts'
 
@@ -80,7 +81,7 @@ export async function createApiKey(deps: AppDeps, input: CreateApiKeyInput): Pro
   if (organizationId !== null && !organizations.some((organization) => organization.id === organizationId)) {
     return err({ code: 'ORGANIZATION_NOT_FOUND', message: `Organization ${organizationId} was not found among the account's organizations.` })
   }
-  const limit = Math.max(1, ...organizations.map((organization) => planLimits(organization.plan).apiKeys))
+  const limit = apiKeyLimitOf(organizations)
   const active = await countActiveApiKeys(deps.db.kysely, account.id, now)
   if (active >= limit) {
     return err({

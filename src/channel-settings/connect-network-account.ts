@@ -2,7 +2,7 @@ import type { Caller } from '../auth/actor.ts'
 import type { AppDeps } from '../deps.ts'
 import { err, ok, type Result } from '../errors/result.ts'
 import type { ChannelRecord } from '../storage/channels-repo.ts'
-import { addChannel, type AddChannelInput, type ChannelError } from './channel-settings.ts'
+import { addChannel, serviceName, type AddChannelInput, type ChannelError } from './channel-settings.ts'
 import { connectBluesky, connectMastodonWithToken, startMastodonAuthorization, type SettingsInput } from './network-connections.ts'
 import { removeChannel } from './remove-channel.ts'
 
@@ -23,7 +23,6 @@ export interface ConnectedNetworkAccount {
 }
 
 const SERVICE_OF_METHOD = { mastodonAuthorization: 'mastodon', mastodonToken: 'mastodon', bluesky: 'bluesky' } as const
-const SERVICE_NAMES = { mastodon: 'Mastodon', bluesky: 'Bluesky' } as const
 
 /**
  * Connects (or reconnects) a channel to its network account with one of the three methods. A
@@ -57,7 +56,7 @@ export async function connectNetworkAccount(deps: AppDeps, caller: Caller, chann
 export async function addNetworkChannel(deps: AppDeps, caller: Caller, input: AddChannelInput & { account: NetworkAccountInput }): Promise<Result<ConnectedNetworkAccount, ChannelError>> {
   const expected = SERVICE_OF_METHOD[input.account.method]
   if (input.service !== expected) {
-    const name = SERVICE_NAMES[expected]
+    const name = serviceName(expected)
     return err({ code: 'INVALID_INPUT', field: 'service', message: `A ${name} account can only be connected to a ${name} channel; choose ${name} as the service, or deliver through a webhook.` })
   }
   const added = await addChannel(deps, caller, input)

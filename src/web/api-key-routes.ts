@@ -57,17 +57,35 @@ function createErrorField(code: string): string {
   return 'form'
 }
 
-/** Rounds a number of seconds up to whole seconds, minutes, hours or days. */
+/**
+ * Formats a number of seconds in its two largest units, the smaller one rounded up, such as
+ * "24 hours 15 minutes" or "30 days 6 hours". A window's oldest requests leave it up to one bucket
+ * after the window's length, so a whole-unit rounding would read "2 days" for a 24-hour window.
+ */
 function formatDuration(seconds: number): string {
-  const [amount, unit] = seconds < 60 ? [seconds, 'second'] : seconds < 3600 ? [Math.ceil(seconds / 60), 'minute'] : seconds < 86_400 ? [Math.ceil(seconds / 3600), 'hour'] : [Math.ceil(seconds / 86_400), 'day']
+  if (seconds < 60) return plural(seconds, 'second')
+  if (seconds < 3600) return plural(Math.ceil(seconds / 60), 'minute')
 
+  // Hours up to two days, so the 24-hour window reads in hours.
+  const [large, largeUnit, small, smallUnit] = seconds < 2 * 86_400 ? [3600, 'hour', 60, 'minute'] : [86_400, 'day', 3600, 'hour']
+  let whole = Math.floor(seconds / large)
+  let rest = Math.ceil((seconds % large) / small)
+  if (rest * small >= large) {
+    whole++
+    rest = 0
+  }
+
+  return rest === 0 ? plural(whole, largeUnit) : `${plural(whole, largeUnit)} ${plural(rest, smallUnit)}`
+}
+
+function plural(amount: number, unit: string): string {
   return `${amount} ${unit}${amount === 1 ? '' : 's'}`
 }
 
 function presentUsage(usage: WindowUsage): UsageView {
   return {
     text: `${COUNT_FORMAT.format(usage.used)} of ${COUNT_FORMAT.format(usage.quota)} in ${WINDOW_NAMES[usage.window]}`,
-    dropsOff: usage.used === 0 ? null : `oldest drop off in ${formatDuration(usage.resetSeconds)}`,
+    dropsOff: usage.used === 0 ? null : `the oldest leave it in ${formatDuration(usage.resetSeconds)}`,
   }
 }
 

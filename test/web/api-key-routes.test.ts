@@ -179,7 +179,7 @@ for (const dialect of DIALECTS) {
       const reloaded = await browser.get('/app/settings/api')
 
       assert.deepEqual(statuses, [200, 200, 200])
-      assert.match(keyRowText(page.html, 'busy'), /3 of 100 in 15 minutes \(oldest drop off in (15|16) minutes\) 3 of 500 in 24 hours .+ 3 of 15,000 in 30 days/)
+      assert.match(keyRowText(page.html, 'busy'), /3 of 100 in 15 minutes \(the oldest leave it in (15|16) minutes\) 3 of 500 in 24 hours \(the oldest leave it in 24 hours( \d+ minutes)?\) 3 of 15,000 in 30 days \(the oldest leave it in 30 days( \d+ hours?)?\)/)
       assert.match(keyRowText(page.html, 'idle'), /0 of 100 in 15 minutes 0 of 500 in 24 hours 0 of 15,000 in 30 days/)
       assert.match(keyRowText(reloaded.html, 'busy'), /3 of 100 in 15 minutes/, 'loading the page counts no request')
     })

@@ -197,6 +197,18 @@ for (const dialect of DIALECTS) {
       await screenshot('17-calendar-phone')
       await page.goto(`${url}/app/compose`)
       await screenshot('18-compose-phone')
+      // On a phone, wide tables scroll inside their box; the page itself never scrolls sideways.
+      await page.goto(`${url}/app/settings/api`)
+      await page.getByLabel('Name').fill('phone check key')
+      await page.getByRole('button', { name: 'Create key' }).click()
+      await page.locator('#new-key-value').waitFor()
+      for (const path of ['/app/settings/api', '/app/channels', '/app/calendar', '/app/sent', '/app/failed']) {
+        await page.goto(`${url}${path}`)
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+        assert.equal(overflow, 0, `${path} scrolls sideways by ${overflow} px at 390 px wide`)
+      }
+      await page.goto(`${url}/app/settings/api`)
+      await screenshot('19-api-keys-phone')
 
       assert.deepEqual(problems, [], 'no console errors or CSP violations')
     })

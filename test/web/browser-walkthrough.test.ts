@@ -204,7 +204,7 @@ for (const dialect of DIALECTS) {
       await page.locator('#new-key-value').waitFor()
       for (const path of ['/app/settings/api', '/app/channels', '/app/calendar', '/app/sent', '/app/failed']) {
         await page.goto(`${url}${path}`)
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+        const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'))
         assert.equal(overflow, 0, `${path} scrolls sideways by ${overflow} px at 390 px wide`)
       }
       await page.goto(`${url}/app/settings/api`)

@@ -55,6 +55,11 @@ export async function insertAccount(db: Executor, account: AccountRecord): Promi
     .execute()
 }
 
+/** Changes an account's display name and timezone. */
+export async function updateAccountProfile(db: Executor, id: string, profile: { name: string | null; timezone: string }, now: number): Promise<void> {
+  await db.updateTable('accounts').set({ name: profile.name, timezone: profile.timezone, updated_at: now }).where('id', '=', id).execute()
+}
+
 export async function findAccountById(db: Executor, id: string): Promise<AccountRecord | undefined> {
   const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()
   return row === undefined ? undefined : toAccount(row)

@@ -46,7 +46,18 @@ for (const dialect of DIALECTS) {
 
       const result = await runFirstRunSetup(app.deps, { ...OWNER, timezone: 'Nowhere/Special' })
 
-      assert.equal(!result.ok && result.error.code === 'INVALID_INPUT' && result.error.field, 'timezone')
+      assert.deepEqual(!result.ok && result.error.code === 'INVALID_INPUT' && result.error.problems.map((problem) => problem.field), ['timezone'])
+      assert.equal(await isSetupOpen(app.deps), true)
+    })
+
+    it('reports every invalid field at once', async (t) => {
+      const app = await startTestApp(t, dialect)
+
+      const result = await runFirstRunSetup(app.deps, { email: '', name: null, password: '', timezone: '', organizationName: ' ' })
+      const problems = !result.ok && result.error.code === 'INVALID_INPUT' ? result.error.problems : []
+
+      assert.deepEqual(problems.map((problem) => problem.field), ['email', 'organizationName', 'timezone', 'password'])
+      assert.equal(problems.find((problem) => problem.field === 'timezone')?.message, 'Timezone is missing; use a name such as Europe/London or America/New_York.')
       assert.equal(await isSetupOpen(app.deps), true)
     })
   })

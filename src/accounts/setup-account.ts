@@ -17,6 +17,12 @@ export type SetupError =
   | { code: 'INVALID_INPUT'; field: string; message: string }
   | { code: 'EMAIL_TAKEN'; message: string }
 
+/** A rejected value of a form or command, named by its input field. */
+export interface FieldProblem {
+  field: string
+  message: string
+}
+
 export interface SetupInput {
   email: string
   name: string | null
@@ -33,24 +39,39 @@ export function normalizeEmail(email: string): string {
 }
 
 /**
+ * Checks the email address, timezone and organization name of a new account and returns every
+ * problem found, in form order. An empty list means the values are valid.
+ */
+export function checkSetupFields(input: Pick<SetupInput, 'email' | 'timezone' | 'organizationName'>): FieldProblem[] {
+  const problems: FieldProblem[] = []
+  const email = normalizeEmail(input.email)
+  if (email === '') problems.push({ field: 'email', message: 'Email address is missing.' })
+  else if (!EMAIL_PATTERN.test(email) || email.length > 320) problems.push({ field: 'email', message: `"${input.email}" is not a valid email address.` })
+  const organizationName = input.organizationName.trim()
+  if (organizationName === '') problems.push({ field: 'organizationName', message: 'Organization name is missing.' })
+  else if (organizationName.length > 200) problems.push({ field: 'organizationName', message: `Organization name must be at most 200 characters; it has ${organizationName.length}.` })
+  if (input.timezone.trim() === '') {
+    problems.push({ field: 'timezone', message: 'Timezone is missing; use a name such as Europe/London or America/New_York.' })
+  } else if (!isValidTimeZone(input.timezone)) {
+    problems.push({ field: 'timezone', message: `"${input.timezone}" is not an IANA timezone; use a name such as Europe/London or America/New_York.` })
+  }
+
+  return problems
+}
+
+/**
  * Creates an account with its own organization, in which it is the owner, plus the organization's
- * first idea group. Everything is written in one transaction.
+ * first idea group. Everything is written in one transaction. Invalid input is rejected with the
+ * first problem {@link checkSetupFields} finds.
  */
 export async function createAccountWithOrganization(
   deps: AppDeps,
   input: SetupInput,
 ): Promise<Result<{ account: AccountRecord; organization: OrganizationRecord }, SetupError>> {
+  const [problem] = checkSetupFields(input)
+  if (problem !== undefined) return err({ code: 'INVALID_INPUT', ...problem })
   const email = normalizeEmail(input.email)
-  if (!EMAIL_PATTERN.test(email) || email.length > 320) {
-    return err({ code: 'INVALID_INPUT', field: 'email', message: `"${input.email}" is not a valid email address.` })
-  }
-  if (!isValidTimeZone(input.timezone)) {
-    return err({ code: 'INVALID_INPUT', field: 'timezone', message: `"${input.timezone}" is not an IANA timezone; use a name such as Europe/London or America/New_York.` })
-  }
   const organizationName = input.organizationName.trim()
-  if (organizationName === '' || organizationName.length > 200) {
-    return err({ code: 'INVALID_INPUT', field: 'organizationName', message: 'Organization name must be 1 to 200 characters.' })
-  }
   if ((await findAccountByEmail(deps.db.kysely, email)) !== undefined) {
     return err({ code: 'EMAIL_TAKEN', message: `An account with email ${email} already exists.` })
   }

@@ -24,6 +24,9 @@ export type PasswordInputError = { code: 'INVALID_INPUT'; field: string; message
 /** Checks a new password's length and that it is not the account's email address. */
 export function checkNewPassword(password: string, email: string, field = 'password'): Result<string, PasswordInputError> {
   const length = [...password].length
+  if (length === 0) {
+    return err({ code: 'INVALID_INPUT', field, message: `The password is missing; choose one of at least ${MIN_PASSWORD_LENGTH} characters.` })
+  }
   if (length < MIN_PASSWORD_LENGTH) {
     return err({ code: 'INVALID_INPUT', field, message: `The password must be at least ${MIN_PASSWORD_LENGTH} characters long; it has ${length}.` })
   }

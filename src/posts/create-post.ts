@@ -47,7 +47,7 @@ export async function createPost(deps: AppDeps, actor: Actor, input: CreatePostC
   if (!text.ok) return text
   const assets = normalizeAssets(input.assets)
   if (!assets.ok) return assets
-  if (text.value.trim() === '' && assets.value.length === 0) return err(invalidInput('text', 'Text is required when the post has no assets.'))
+  if (text.value.trim() === '' && assets.value.length === 0) return err(invalidInput('text', 'Text is required when the post has no assets.', 'CONTENT_MISSING'))
   const metadata = checkMetadata(input.metadata, text.value, assets.value)
   if (!metadata.ok) return metadata
   const network = validatePostForNetwork({ service: channel.service, text: text.value, assets: assets.value, metadata: input.metadata })

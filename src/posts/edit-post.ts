@@ -106,7 +106,7 @@ async function applyContentChanges(
     post.assets = assets.value
   }
   if (input.metadata !== undefined) post.metadata = mergeMetadata(existing.metadata, input.metadata)
-  if (post.text.trim() === '' && post.assets.length === 0) return err(invalidInput('text', 'Text is required when the post has no assets.'))
+  if (post.text.trim() === '' && post.assets.length === 0) return err(invalidInput('text', 'Text is required when the post has no assets.', 'CONTENT_MISSING'))
   const metadata = checkMetadata(post.metadata, post.text, post.assets as Parameters<typeof checkMetadata>[2])
   if (!metadata.ok) return metadata
 

@@ -3,13 +3,19 @@ export type PostError =
   | { code: 'POST_NOT_FOUND'; message: string }
   | { code: 'CHANNEL_NOT_FOUND'; message: string }
   | { code: 'ORGANIZATION_NOT_FOUND'; message: string }
-  | { code: 'INVALID_INPUT'; message: string; field: string }
+  | { code: 'INVALID_INPUT'; message: string; field: string; rule?: InvalidInputRule }
   | { code: 'LIMIT_REACHED'; message: string }
   | { code: 'NO_FREE_SLOT'; message: string }
   | { code: 'POST_NOT_EDITABLE'; message: string }
 
-export function invalidInput(field: string, message: string): PostError {
-  return { code: 'INVALID_INPUT', field, message }
+/**
+ * Names the rule an INVALID_INPUT broke, for callers that word the error their own way (the web
+ * pages do). The API sends only the message.
+ */
+export type InvalidInputRule = 'DUE_AT_NOT_IN_FUTURE' | 'CONTENT_MISSING'
+
+export function invalidInput(field: string, message: string, rule?: InvalidInputRule): PostError {
+  return rule === undefined ? { code: 'INVALID_INPUT', field, message } : { code: 'INVALID_INPUT', field, message, rule }
 }
 
 export function postNotFound(postId: string): PostError {

@@ -59,7 +59,7 @@ export function checkDueAt(mode: ShareMode, dueAt: Date | null, now: Date): Resu
   if (mode === 'customScheduled') {
     if (dueAt === null) return err(invalidInput('dueAt', 'dueAt is required when mode is customScheduled.'))
     if (dueAt.getTime() <= now.getTime()) {
-      return err(invalidInput('dueAt', `dueAt ${dueAt.toISOString()} is not in the future (now is ${now.toISOString()}); pick a later time or use mode shareNow.`))
+      return err(invalidInput('dueAt', `dueAt ${dueAt.toISOString()} is not in the future (now is ${now.toISOString()}); pick a later time or use mode shareNow.`, 'DUE_AT_NOT_IN_FUTURE'))
     }
     return ok(undefined)
   }

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify'
-import { isSetupOpen, runFirstRunSetup } from '../accounts/first-run-setup.ts'
+import { checkFirstRunSetup, isSetupOpen, runFirstRunSetup } from '../accounts/first-run-setup.ts'
+import type { FieldProblem } from '../accounts/setup-account.ts'
+import { checkNewPassword } from '../auth/passwords.ts'
 import { endSession } from '../auth/sessions.ts'
 import { setPasswordWithApiKey } from '../auth/set-password-with-api-key.ts'
 import { signIn } from '../auth/sign-in.ts'
 import type { AppDeps } from '../deps.ts'
 import { setFlash } from './flash.ts'
-import { field, formBody } from './form.ts'
+import { confirmationProblem, field, formBody, problemsByField } from './form.ts'
 import { renderPage } from './render.ts'
 import { clearSessionCookie, safeNextPath, setSessionCookie } from './viewer.ts'
 import { listTimeZones } from './zoned-time.ts'
@@ -25,19 +27,22 @@ export function registerAuthRoutes(web: FastifyInstance, deps: AppDeps): void {
       organizationName: field(form, 'organizationName'),
       timezone: field(form, 'timezone').trim(),
     }
-    const password = field(form, 'password')
-    if (password !== field(form, 'passwordConfirmation')) {
-      return renderPage(request, reply, 'setup', { title: 'Set up Pigeon', status: 422 }, { values, errors: { passwordConfirmation: 'The two passwords differ; type the same password twice.' }, timeZones: listTimeZones() })
+    const input = { ...values, name: values.name.trim() || null, password: field(form, 'password') }
+    const renderProblems = (problems: FieldProblem[]) => {
+      return renderPage(request, reply, 'setup', { title: 'Set up Pigeon', status: 422 }, { values, errors: problemsByField(problems), timeZones: listTimeZones() })
     }
+    // Every field is checked before the form goes back, so one submit shows all its errors.
+    const mismatch = confirmationProblem(input.password, field(form, 'passwordConfirmation'))
+    if (mismatch !== null) return renderProblems([...checkFirstRunSetup(input), mismatch])
 
-    const result = await runFirstRunSetup(deps, { ...values, name: values.name.trim() || null, password })
+    const result = await runFirstRunSetup(deps, input)
     if (!result.ok) {
-      if (result.error.code === 'SETUP_CLOSED') {
-        setFlash(request, reply, { kind: 'info', text: result.error.message })
+      const error = result.error
+      if (error.code === 'SETUP_CLOSED') {
+        setFlash(request, reply, { kind: 'info', text: error.message })
         return reply.redirect('/sign-in', 303)
       }
-      const key = result.error.code === 'INVALID_INPUT' ? result.error.field : 'email'
-      return renderPage(request, reply, 'setup', { title: 'Set up Pigeon', status: 422 }, { values, errors: { [key]: result.error.message }, timeZones: listTimeZones() })
+      return renderProblems(error.code === 'INVALID_INPUT' ? error.problems : [{ field: 'email', message: error.message }])
     }
 
     setSessionCookie(request, reply, result.value)
@@ -84,8 +89,12 @@ export function registerAuthRoutes(web: FastifyInstance, deps: AppDeps): void {
     const form = formBody(request.body)
     const email = field(form, 'email')
     const password = field(form, 'password')
-    if (password !== field(form, 'passwordConfirmation')) {
-      return renderPage(request, reply, 'set-password', { title: 'Set a password with an API key', status: 422 }, { email, errors: { passwordConfirmation: 'The two passwords differ; type the same password twice.' } })
+    const mismatch = confirmationProblem(password, field(form, 'passwordConfirmation'))
+    if (mismatch !== null) {
+      // The password's own rules are reported too, so a second submit does not reveal a new error.
+      const checked = checkNewPassword(password, email)
+      const problems = checked.ok ? [mismatch] : [checked.error, mismatch]
+      return renderPage(request, reply, 'set-password', { title: 'Set a password with an API key', status: 422 }, { email, errors: problemsByField(problems) })
     }
 
     const result = await setPasswordWithApiKey(deps, { email, apiKey: field(form, 'apiKey'), password })

@@ -1,6 +1,7 @@
+import type { PostError } from '../posts/post-errors.ts'
 import type { AssetInput, ShareMode } from '../posts/post-input.ts'
 import { field, fieldList, type FormBody } from './form.ts'
-import { localToInstant } from './zoned-time.ts'
+import { formatInZone, localToInstant } from './zoned-time.ts'
 
 /** Media kinds the composer offers; documents need a thumbnail and title, so they stay API-only. */
 export const MEDIA_TYPES = ['image', 'video', 'link'] as const
@@ -91,4 +92,26 @@ export function readDueAt(values: ComposeValues, timeZone: string): { ok: true; 
   if (values.dueDate === '' || values.dueTime === '') return { ok: false, message: 'Choose the date and time to publish at.' }
 
   return localToInstant(values.dueDate, values.dueTime, timeZone)
+}
+
+/** A post operation's failure as the composer shows it: next to a form field, or in the summary when `field` is null. */
+export interface ComposeProblem {
+  field: 'text' | 'dueAt' | null
+  message: string
+}
+
+/**
+ * Rewords a domain failure for the composer. A broken rule about a field of the form is described
+ * in the page's terms (media, Share now) and the viewer's zone. Every other failure keeps the
+ * domain's message.
+ */
+export function composeProblem(error: PostError, dueAt: Date | null, viewerZone: string): ComposeProblem {
+  if (error.code === 'INVALID_INPUT' && error.rule === 'CONTENT_MISSING') {
+    return { field: 'text', message: 'Text is required when the post has no media.' }
+  }
+  if (error.code === 'INVALID_INPUT' && error.rule === 'DUE_AT_NOT_IN_FUTURE' && dueAt !== null) {
+    return { field: 'dueAt', message: `${formatInZone(dueAt.getTime(), viewerZone)} (${viewerZone}) is in the past; pick a later time, or choose Share now.` }
+  }
+
+  return { field: null, message: error.message }
 }

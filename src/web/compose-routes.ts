@@ -8,8 +8,8 @@ import { createIdea } from '../ideas/ideas.ts'
 import { getPost } from '../posts/get-post.ts'
 import type { ChannelRecord } from '../storage/channels-repo.ts'
 import type { PostRecord } from '../storage/posts-repo.ts'
-import { isShareMode, MEDIA_TYPES, mediaRowsForForm, mediaRowsFromAssets, mediaRowsFromIdea, readComposeValues, readDueAt, toAssets, toIdeaMedia, type ComposeValues } from './compose-form.ts'
-import { setFlash, type Flash } from './flash.ts'
+import { composeProblem, isShareMode, MEDIA_TYPES, mediaRowsForForm, mediaRowsFromAssets, mediaRowsFromIdea, readComposeValues, readDueAt, toAssets, toIdeaMedia, type ComposeValues } from './compose-form.ts'
+import { setFlash } from './flash.ts'
 import { field, formBody } from './form.ts'
 import { presentChannel, presentPost } from './present.ts'
 import { renderPage } from './render.ts'
@@ -22,12 +22,12 @@ const MAX_COUNT_TEXT_LENGTH = 100_000
 
 /** Registers the composer (new posts on one or more channels, as drafts, ideas or scheduled), post editing and the counter endpoint. */
 export function registerComposeRoutes(app: FastifyInstance, deps: AppDeps): void {
-  async function renderComposer(request: FastifyRequest, reply: FastifyReply, values: ComposeValues, errors: Record<string, string>, options: { status?: number; notice?: Flash | null } = {}) {
+  async function renderComposer(request: FastifyRequest, reply: FastifyReply, values: ComposeValues, errors: Record<string, string>, options: { status?: number } = {}) {
     const viewer = viewerOf(request)
     const channels = await viewerChannels(deps, viewer)
     const selected = channels.filter((channel) => values.channelIds.includes(channel.id))
 
-    return renderPage(request, reply, 'compose', { title: 'Compose', section: 'compose', status: options.status ?? 200, notice: options.notice ?? null }, {
+    return renderPage(request, reply, 'compose', { title: 'Compose', section: 'compose', status: options.status ?? 200 }, {
       editing: null,
       channels: channels.map((channel) => ({ ...presentChannel(channel), checked: values.channelIds.includes(channel.id) })),
       values: { ...values, media: mediaRowsForForm(values.media) },
@@ -56,14 +56,18 @@ export function registerComposeRoutes(app: FastifyInstance, deps: AppDeps): void
     const values = readComposeValues(form)
     const asDraft = field(form, 'intent') === 'draft'
     if (field(form, 'intent') === 'idea') return saveIdea(request, reply, values)
-    if (values.channelIds.length === 0) return renderComposer(request, reply, values, { channelIds: 'Choose at least one channel.' }, { status: 422 })
-    if (!isShareMode(values.mode)) return renderComposer(request, reply, values, { mode: 'Choose when to publish.' }, { status: 422 })
+    const shareMode = isShareMode(values.mode) ? values.mode : null
     const dueAt = readDueAt(values, viewer.account.timezone)
-    if (!dueAt.ok && !asDraft) return renderComposer(request, reply, values, { dueAt: dueAt.message }, { status: 422 })
-    const mode = asDraft && !dueAt.ok ? 'addToQueue' : values.mode
+    const formErrors: Record<string, string> = {}
+    if (values.channelIds.length === 0) formErrors.channelIds = 'Choose at least one channel.'
+    if (shareMode === null) formErrors.mode = 'Choose when to publish.'
+    else if (!dueAt.ok && !asDraft) formErrors.dueAt = dueAt.message
+    if (shareMode === null || Object.keys(formErrors).length > 0) return renderComposer(request, reply, values, formErrors, { status: 422 })
+    const mode = asDraft && !dueAt.ok ? 'addToQueue' : shareMode
 
     const created: Array<{ post: PostRecord; channelName: string }> = []
     const failures: string[] = []
+    const fieldErrors: Record<string, string> = {}
     for (const channelId of values.channelIds) {
       const result = await createPost(deps, viewer.actor, {
         channelId,
@@ -83,14 +87,20 @@ export function registerComposeRoutes(app: FastifyInstance, deps: AppDeps): void
       })
       const channel = await getChannel(deps, viewer.actor, channelId)
       const channelName = channel.ok ? channel.value.name : channelId
-      if (result.ok) created.push({ post: result.value, channelName })
-      else failures.push(`${channelName}: ${result.error.message}`)
+      if (result.ok) {
+        created.push({ post: result.value, channelName })
+        continue
+      }
+      // A field's rule fails the same way on every channel, so the field shows it once.
+      const problem = composeProblem(result.error, dueAt.ok ? dueAt.value : null, viewer.account.timezone)
+      if (problem.field === null) failures.push(`${channelName}: ${problem.message}`)
+      else fieldErrors[problem.field] = problem.message
     }
 
-    if (failures.length > 0) {
-      const done = created.length === 0 ? '' : `Created on ${created.map((entry) => entry.channelName).join(', ')}. `
+    if (failures.length > 0 || Object.keys(fieldErrors).length > 0) {
       const remaining = { ...values, channelIds: values.channelIds.filter((id) => !created.some((entry) => entry.post.channelId === id)) }
-      return renderComposer(request, reply, remaining, { form: failures.join(' ') }, { status: 422, notice: { kind: 'error', text: `${done}Not created: ${failures.join(' ')}` } })
+      const summary = summarizeFailures(created.map((entry) => entry.channelName), failures)
+      return renderComposer(request, reply, remaining, summary === null ? fieldErrors : { ...fieldErrors, form: summary }, { status: 422 })
     }
     setFlash(request, reply, { kind: 'success', text: describeCreated(created, asDraft, viewer.account.timezone) })
     return reply.redirect(asDraft ? '/app/drafts' : `/app/channels/${created[0]!.post.channelId}/queue`, 303)
@@ -155,7 +165,12 @@ export function registerComposeRoutes(app: FastifyInstance, deps: AppDeps): void
     }
 
     const edited = await editPost(deps, viewer.actor, command)
-    if (!edited.ok) return renderEditor(request, reply, post.value, channel.value, values, { form: edited.error.message }, 422)
+    if (!edited.ok) {
+      // A post kept at its own time fails when that time has passed, so the message names the stored time.
+      const dueAt = command.dueAt ?? (post.value.dueAt === null ? null : new Date(post.value.dueAt))
+      const problem = composeProblem(edited.error, dueAt, viewer.account.timezone)
+      return renderEditor(request, reply, post.value, channel.value, values, { [problem.field ?? 'form']: problem.message }, 422)
+    }
     setFlash(request, reply, { kind: 'success', text: describeCreated([{ post: edited.value, channelName: channel.value.name }], edited.value.status === 'draft', viewer.account.timezone).replace(/^Created/, 'Saved') })
     return reply.redirect(edited.value.status === 'draft' ? '/app/drafts' : `/app/channels/${channel.value.id}/queue`, 303)
   })
@@ -169,6 +184,17 @@ export function registerComposeRoutes(app: FastifyInstance, deps: AppDeps): void
 
     return reply.send({ counts: countForChannels(channels, text).map((count) => ({ ...count, unitLabel: unitLabel(count.unit) })) })
   })
+}
+
+/**
+ * Builds the composer's summary of a partly or wholly failed submit. Returns null when nothing was
+ * created and only field errors remain, because the page's generic summary then points at the fields.
+ */
+function summarizeFailures(createdNames: readonly string[], failures: readonly string[]): string | null {
+  if (createdNames.length === 0 && failures.length === 0) return null
+  const done = createdNames.length === 0 ? '' : `Created on ${createdNames.join(', ')}. `
+
+  return failures.length === 0 ? `${done}Not created on the other channels; correct the fields marked below.` : `${done}Not created: ${failures.join(' ')}`
 }
 
 function describeCreated(created: ReadonlyArray<{ post: PostRecord; channelName: string }>, asDraft: boolean, viewerZone: string): string {

@@ -27,3 +27,21 @@ export function optionalField(form: FormBody, name: string): string | null {
   const value = field(form, name).trim()
   return value === '' ? null : value
 }
+
+/** Collects field problems into the `errors` map the templates read, keeping the first message per field. */
+export function problemsByField(problems: ReadonlyArray<{ field: string; message: string }>): Record<string, string> {
+  const errors: Record<string, string> = {}
+  for (const problem of problems) errors[problem.field] ??= problem.message
+
+  return errors
+}
+
+/**
+ * Compares a new password with its confirmation field and returns a mismatch as a problem of the
+ * confirmation field. Returns null for an empty password, which the password field reports alone.
+ */
+export function confirmationProblem(password: string, confirmation: string, field = 'passwordConfirmation'): { field: string; message: string } | null {
+  if (password === confirmation || password === '') return null
+
+  return { field, message: 'The two passwords differ; type the same password twice.' }
+}

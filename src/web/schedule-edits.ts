@@ -18,6 +18,11 @@ function dayEntry(schedule: ScheduleDayInput[], day: string): ScheduleDayInput {
   return entry
 }
 
+/** True when `day` of the schedule already has `time`, so adding it would change nothing. */
+export function hasTime(schedule: readonly StoredScheduleDay[], day: string, time: string): boolean {
+  return schedule.some((entry) => entry.day === day && entry.times.includes(time))
+}
+
 /** Returns the schedule with `time` added to `day`; the domain sorts the times and drops duplicates. */
 export function withTimeAdded(schedule: readonly StoredScheduleDay[], day: string, time: string): ScheduleDayInput[] {
   const next = copy(schedule)

@@ -7,12 +7,14 @@ import { setFlash } from './flash.ts'
 import { field, formBody } from './form.ts'
 import { presentChannel, presentPost } from './present.ts'
 import { renderPage } from './render.ts'
-import { unchanged, withDayPaused, withTimeAdded, withTimeRemoved } from './schedule-edits.ts'
+import { hasTime, unchanged, withDayPaused, withTimeAdded, withTimeRemoved } from './schedule-edits.ts'
 import { listViewerPosts } from './viewer-posts.ts'
 import { viewerOf, type Viewer } from './viewer.ts'
 import { listTimeZones } from './zoned-time.ts'
 
 const DAY_NAMES: Record<string, string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' }
+/** A schedule form's change to save, or the problem that stops it before the domain is asked. */
+type ScheduleChange = { schedule: ScheduleDayInput[]; timezone?: string } | { problem: string }
 /** Queued posts the schedule page lists to show the effect of a change. */
 const QUEUE_PREVIEW_LENGTH = 10
 
@@ -56,15 +58,18 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: AppDeps): voi
 
   /**
    * Applies one schedule change through the domain and redirects back with what happened to the
-   * queue, or shows the page again with the domain's message.
+   * queue. A change that returns a problem, or that the domain rejects, shows the page again with
+   * the message next to `errorField`, and nothing is saved.
    */
-  async function saveSchedule(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, change: (channel: ChannelRecord) => { schedule: ScheduleDayInput[]; timezone?: string }, errorField: string) {
+  async function saveSchedule(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, change: (channel: ChannelRecord) => ScheduleChange, errorField: string) {
     const viewer = viewerOf(request)
     const channel = await getChannel(deps, viewer.actor, request.params.id)
     if (!channel.ok) return reply.callNotFound()
     const before = new Map((await queuedPosts(deps, viewer, channel.value.id)).map((post) => [post.id, post.dueAt]))
 
-    const { schedule, timezone } = change(channel.value)
+    const changed = change(channel.value)
+    if ('problem' in changed) return renderSchedule(request, reply, channel.value, { [errorField]: changed.problem }, 422)
+    const { schedule, timezone } = changed
     const updated = await updatePostingSchedule(deps, viewer.actor, { channelId: channel.value.id, schedule, timezone: timezone ?? null })
     if (!updated.ok) return renderSchedule(request, reply, channel.value, { [errorField]: updated.error.message }, 422)
 
@@ -76,7 +81,12 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: AppDeps): voi
 
   app.post<{ Params: { id: string } }>('/channels/:id/schedule/times', async (request, reply) => {
     const form = formBody(request.body)
-    return saveSchedule(request, reply, (channel) => ({ schedule: withTimeAdded(channel.postingSchedule, field(form, 'day'), field(form, 'time')) }), `time-${field(form, 'day')}`)
+    const day = field(form, 'day')
+    const time = field(form, 'time')
+    return saveSchedule(request, reply, (channel) => {
+      if (hasTime(channel.postingSchedule, day, time)) return { problem: `${time} is already in the schedule for ${DAY_NAMES[day] ?? day}, so nothing was changed.` }
+      return { schedule: withTimeAdded(channel.postingSchedule, day, time) }
+    }, `time-${day}`)
   })
 
   app.post<{ Params: { id: string } }>('/channels/:id/schedule/times/remove', async (request, reply) => {

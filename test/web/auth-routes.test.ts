@@ -67,6 +67,38 @@ for (const dialect of DIALECTS) {
       assert.equal((await browser.get('/')).location, '/setup')
     })
 
+    it('shows every error of an empty form', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+
+      const response = await client().submit('/setup', '/setup', { name: '', email: '', password: '', passwordConfirmation: '', organizationName: '', timezone: '' })
+      const text = pageText(response.html)
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="setup-email-error">Email address is missing\.</)
+      assert.match(response.html, /id="setup-password-error">The password is missing; choose one of at least 12 characters\.</)
+      assert.match(response.html, /id="setup-organizationName-error">Organization name is missing\.</)
+      assert.match(response.html, /id="setup-timezone-error">Timezone is missing; use a name such as Europe\/London/)
+      assert.doesNotMatch(text, /"" is not an IANA timezone/)
+      assert.match(text, /The account was not created: 4 fields need correcting/)
+      assert.match(text, /Enter the password again in both password fields/)
+    })
+
+    it('keeps values beside a mismatch', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+
+      const response = await client().submit('/setup', '/setup', { name: 'Olive', email: 'not-an-email', password: 'one long password', passwordConfirmation: 'another long password', organizationName: 'Olive Org', timezone: 'Mars/Olympus' })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="setup-email-error">&quot;not-an-email&quot; is not a valid email address\.</)
+      assert.match(response.html, /id="setup-timezone-error">&quot;Mars\/Olympus&quot; is not an IANA timezone/)
+      assert.match(response.html, /id="setup-passwordConfirmation-error">The two passwords differ/)
+      assert.match(response.html, /id="setup-name"[^>]*value="Olive"/)
+      assert.match(response.html, /id="setup-email"[^>]*value="not-an-email"/)
+      assert.match(response.html, /id="setup-organizationName"[^>]*value="Olive Org"/)
+      assert.match(response.html, /id="setup-timezone"[^>]*value="Mars\/Olympus"/)
+      assert.doesNotMatch(response.html, /long password/, 'passwords are never sent back')
+    })
+
     it('rejects differing passwords', async (t) => {
       const { client } = await startWebTestApp(t, dialect)
 
@@ -74,6 +106,16 @@ for (const dialect of DIALECTS) {
 
       assert.equal(response.status, 422)
       assert.match(pageText(response.html), /The two passwords differ/)
+    })
+
+    it('reports both errors with a key', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+
+      const response = await client().submit('/set-password', '/set-password', { email: OWNER.email, apiKey: 'pgn_not_checked', password: 'short', passwordConfirmation: 'shorter' })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="claim-password-error">The password must be at least 12 characters long; it has 5\.</)
+      assert.match(response.html, /id="claim-password-again-error">The two passwords differ/)
     })
   })
 
@@ -183,6 +225,18 @@ for (const dialect of DIALECTS) {
       assert.equal(response.status, 422)
       assert.match(pageText(response.html), /The current password is incorrect/)
       assert.equal(still.status, 200)
+    })
+
+    it('reports both new-password errors', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+
+      const response = await browser.submit('/app/settings/account', '/app/settings/password', { currentPassword: OWNER.password, newPassword: 'short', newPasswordConfirmation: 'shorter' })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="account-newPassword-error">The password must be at least 12 characters long; it has 5\.</)
+      assert.match(response.html, /id="account-newPasswordConfirmation-error">The two passwords differ/)
     })
 
     it('signs out everywhere', async (t) => {

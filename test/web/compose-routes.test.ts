@@ -83,10 +83,62 @@ for (const dialect of DIALECTS) {
     it('rejects a past custom time', async (t) => {
       const { browser, channel } = await setUp(t, dialect)
 
-      const response = await composePost(browser, { channelIds: [channel.id], text: 'too late', mode: 'customScheduled', dueDate: '2001-01-01', dueTime: '10:00' })
+      const response = await composePost(browser, { channelIds: [channel.id], text: 'too late', mode: 'customScheduled', dueDate: '2020-01-01', dueTime: '09:00' })
+      const message = 'Wed, 1 Jan 2020, 09:00 (Europe/Berlin) is in the past; pick a later time, or choose Share now.'
 
       assert.equal(response.status, 422)
-      assert.match(pageText(response.html), /Not created: Composer test: dueAt .* is not in the future/)
+      assert.ok(response.html.includes(`<p class="field-error" id="compose-when-error">${message}</p>`), 'the message is next to the date and time fields')
+      assert.match(response.html, /id="compose-due-date"[^>]*aria-invalid="true"/)
+      assert.doesNotMatch(pageText(response.html), /dueAt|Z\b|shareNow/, 'no API field names or UTC instants')
+    })
+
+    it('shows each error once', async (t) => {
+      const { browser, channel } = await setUp(t, dialect)
+      const second = await addWebhookChannel(browser, { name: 'Second channel', webhookUrl: HOOK, service: 'bluesky' })
+
+      const response = await composePost(browser, { channelIds: [channel.id, second.id], text: 'too late twice', mode: 'customScheduled', dueDate: '2020-01-01', dueTime: '09:00' })
+      const text = pageText(response.html)
+
+      assert.equal(response.status, 422)
+      assert.equal(text.split('is in the past').length - 1, 1)
+      assert.equal(response.html.split('notice-error').length - 1, 1, 'one summary at the top')
+      assert.match(text, /Nothing was saved: correct the field marked below\./)
+      assert.doesNotMatch(text, /Not created/)
+    })
+
+    it('summarizes a channel failure once', async (t) => {
+      const { browser, channel } = await setUp(t, dialect)
+      const second = await addWebhookChannel(browser, { name: 'Sky', webhookUrl: HOOK, service: 'bluesky' })
+
+      const response = await composePost(browser, { channelIds: [channel.id, second.id], text: 'x'.repeat(400) })
+      const text = pageText(response.html)
+
+      assert.equal(response.status, 422)
+      assert.match(text, /Created on Composer test\. Not created: Sky: text is 400 graphemes long; Bluesky allows 300/)
+      assert.equal(text.split('Bluesky allows 300').length - 1, 1)
+      assert.equal(response.html.split('notice-error').length - 1, 1)
+    })
+
+    it('requires text or media', async (t) => {
+      const { browser, channel } = await setUp(t, dialect)
+
+      const response = await composePost(browser, { channelIds: [channel.id], text: '   ' })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /<p class="field-error" id="compose-text-error">Text is required when the post has no media\.<\/p>/)
+      assert.match(response.html, /id="compose-text"[^>]*aria-invalid="true"/)
+      assert.doesNotMatch(pageText(response.html), /assets/)
+    })
+
+    it('reports a missing channel and time together', async (t) => {
+      const { browser } = await setUp(t, dialect)
+
+      const response = await composePost(browser, { channelIds: [], text: 'nowhere, no time', mode: 'customScheduled' })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="compose-channels-error">Choose at least one channel\.</)
+      assert.match(response.html, /id="compose-when-error">Choose the date and time to publish at\.</)
+      assert.match(pageText(response.html), /Nothing was saved: correct the fields marked below\./)
     })
 
     it('saves a draft and schedules it later', async (t) => {
@@ -104,6 +156,19 @@ for (const dialect of DIALECTS) {
       assert.equal(edited.location, `/app/channels/${channel.id}/queue`)
       assert.equal(scheduled?.status, 'scheduled')
       assert.equal(scheduled?.text, 'thought about it')
+    })
+
+    it('words a past time when editing', async (t) => {
+      const { web, browser, channel } = await setUp(t, dialect)
+      await composePost(browser, { channelIds: [channel.id], text: 'move me back', mode: 'customScheduled', dueDate: '2030-05-05', dueTime: '12:00' })
+      const post = await postByText(web, 'move me back')
+
+      await browser.get(`/app/posts/${post.id}/edit`)
+      const response = await browser.post(`/app/posts/${post.id}/edit`, { text: 'move me back', mode: 'customScheduled', dueDate: '2020-01-01', dueTime: '09:00', intent: 'schedule', mediaType: [], mediaUrl: [], mediaAlt: [] })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="compose-when-error">Wed, 1 Jan 2020, 09:00 \(Europe\/Berlin\) is in the past; pick a later time, or choose Share now\.</)
+      assert.equal(response.html.split('notice-error').length - 1, 1)
     })
 
     it('keeps the time when only the text changes', async (t) => {

@@ -41,6 +41,24 @@ for (const dialect of DIALECTS) {
       assert.match(pageText(page.html), /Posting schedule saved\. The queue is empty\./)
     })
 
+    it('rejects a time the day already has', async (t) => {
+      const { app, client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+      const channel = await addWebhookChannel(browser, { name: 'Scheduled', webhookUrl: HOOK })
+      const before = await findChannelById(app.deps.db.kysely, channel.id)
+
+      const response = await browser.submit(`/app/channels/${channel.id}/schedule`, `/app/channels/${channel.id}/schedule/times`, { day: 'mon', time: '09:00' })
+      const after = await findChannelById(app.deps.db.kysely, channel.id)
+      const page = await browser.get(`/app/channels/${channel.id}/schedule`)
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="add-time-mon-error">09:00 is already in the schedule for Monday, so nothing was changed\.</)
+      assert.doesNotMatch(pageText(response.html), /Posting schedule saved/)
+      assert.doesNotMatch(pageText(page.html), /Posting schedule saved/)
+      assert.equal(after?.updatedAt, before?.updatedAt)
+    })
+
     it('shows the domain message for a bad time', async (t) => {
       const { client } = await startWebTestApp(t, dialect)
       const browser = client()

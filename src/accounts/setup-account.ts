@@ -50,13 +50,18 @@ export function checkSetupFields(input: Pick<SetupInput, 'email' | 'timezone' | 
   const organizationName = input.organizationName.trim()
   if (organizationName === '') problems.push({ field: 'organizationName', message: 'Organization name is missing.' })
   else if (organizationName.length > 200) problems.push({ field: 'organizationName', message: `Organization name must be at most 200 characters; it has ${organizationName.length}.` })
-  if (input.timezone.trim() === '') {
-    problems.push({ field: 'timezone', message: 'Timezone is missing; use a name such as Europe/London or America/New_York.' })
-  } else if (!isValidTimeZone(input.timezone)) {
-    problems.push({ field: 'timezone', message: `"${input.timezone}" is not an IANA timezone; use a name such as Europe/London or America/New_York.` })
-  }
+  const timezone = timeZoneProblem(input.timezone)
+  if (timezone !== null) problems.push({ field: 'timezone', message: timezone })
 
   return problems
+}
+
+/** Returns why an account's timezone is rejected, or null when it is a valid IANA name. */
+export function timeZoneProblem(timezone: string): string | null {
+  if (timezone.trim() === '') return 'Timezone is missing; use a name such as Europe/London or America/New_York.'
+  if (!isValidTimeZone(timezone)) return `"${timezone}" is not an IANA timezone; use a name such as Europe/London or America/New_York.`
+
+  return null
 }
 
 /**

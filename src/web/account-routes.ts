@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { changeAccountProfile, checkProfileFields } from '../accounts/account-profile.ts'
+import { changeAccountProfile } from '../accounts/account-profile.ts'
 import { changePassword } from '../auth/change-password.ts'
 import { checkNewPassword } from '../auth/passwords.ts'
 import { endAccountSessions } from '../auth/sessions.ts'
@@ -24,13 +24,10 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps): void
   app.post('/settings/profile', async (request, reply) => {
     const form = formBody(request.body)
     const input = { name: field(form, 'name'), timezone: field(form, 'timezone') }
-    const problems = checkProfileFields(input)
-    if (problems.length > 0) return renderAccount(request, reply, Object.fromEntries(problems.map((problem) => [problem.field, problem.message])), input, 422)
-
     const changed = await changeAccountProfile(deps, viewerOf(request).account.id, input)
     if (!changed.ok) {
-      const key = changed.error.code === 'INVALID_INPUT' ? changed.error.field : 'timezone'
-      return renderAccount(request, reply, { [key]: changed.error.message }, input, 422)
+      const errors = changed.error.code === 'INVALID_INPUT' ? problemsByField(changed.error.problems) : { timezone: changed.error.message }
+      return renderAccount(request, reply, errors, input, 422)
     }
 
     setFlash(request, reply, { kind: 'success', text: `Profile saved. Pages now show times in ${changed.value.timezone}.` })

@@ -18,7 +18,7 @@ export function setRateLimitHeaders(reply: FastifyReply, decision: RateLimitDeci
 
 /**
  * Builds the hook that counts each authenticated API request against its key's quotas and
- * answers 429 with Buffer's RATE_LIMIT_EXCEEDED body once a window is full. Returns a promise
+ * replies 429 with Buffer's RATE_LIMIT_EXCEEDED body once a window is full. The hook returns
  * something to await only when it must wait: for the key's stored counts, or for the 429 to be sent.
  */
 export function createRateLimitHook(deps: AppDeps, limiter: RateLimiter) {

@@ -21,6 +21,7 @@ function listTests(directory) {
 }
 
 const totals = { passed: 0, failed: 0 }
+const failures = []
 const tapDirectory = mkdtempSync(path.join(os.tmpdir(), 'pigeon-tap-'))
 
 // Each run reports to the terminal (spec) and to a TAP file whose closing counts are summed.
@@ -31,7 +32,28 @@ function run(files, env) {
   const tap = readFileSync(tapFile, 'utf8')
   totals.passed += Number(/^# pass (\d+)$/m.exec(tap)?.[1] ?? 0)
   totals.failed += Number(/^# fail (\d+)$/m.exec(tap)?.[1] ?? 0)
+  failures.push(...failedTests(tap, env.TZ))
   return result.status ?? 1
+}
+
+// Reads each failed test's name and diagnostics from TAP output. Suites that failed only because a
+// test inside them failed are left out, since their own test is listed.
+function failedTests(tap, timeZone) {
+  const lines = tap.split('\n')
+  const found = []
+  for (let index = 0; index < lines.length; index += 1) {
+    const heading = /^(\s*)not ok \d+ - (.*)$/.exec(lines[index])
+    if (heading === null) continue
+    const indent = `${heading[1]}  `
+    const details = []
+    if (lines[index + 1] === `${indent}---`) {
+      for (index += 2; index < lines.length && lines[index] !== `${indent}...`; index += 1) details.push(lines[index].slice(indent.length))
+    }
+    if (details.some((line) => line.startsWith("failureType: 'subtestsFailed'"))) continue
+    const shown = details.filter((line) => !line.startsWith('duration_ms:'))
+    found.push({ name: heading[2], timeZone, details: shown.length > 40 ? [...shown.slice(0, 40), `(${shown.length - 40} more lines)`] : shown })
+  }
+  return found
 }
 
 const filters = process.argv.slice(2)
@@ -48,5 +70,13 @@ for (const timeZone of zoned.length > 0 ? EXTRA_TIMEZONES : []) {
   status = run(zoned, { ...process.env, TZ: timeZone }) || status
 }
 rmSync(tapDirectory, { recursive: true, force: true })
+// The spec reporter's own summary scrolls away behind the timezone runs, so failures are repeated last.
+if (failures.length > 0) {
+  console.log(`\nFailed tests (${failures.length}):`)
+  for (const failure of failures) {
+    console.log(`\n✖ ${failure.name}${failure.timeZone === undefined ? '' : ` (TZ=${failure.timeZone})`}`)
+    for (const line of failure.details) console.log(`    ${line}`)
+  }
+}
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`)
 process.exit(status)

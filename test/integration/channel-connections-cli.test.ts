@@ -30,7 +30,10 @@ function pigeon(env: Record<string, string>, args: string[], input = ''): Promis
     const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    const timer = setTimeout(() => {
+      stderr += `\n(pigeon ${args.join(' ')} was killed after 60 s)`
+      child.kill('SIGKILL')
+    }, 60_000)
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
     child.on('error', reject)
@@ -61,30 +64,36 @@ for (const dialect of DIALECTS) {
       const { id } = await buildChannel(deps, tenant.organizationId, { service: 'mastodon' })
 
       const started = await pigeon(database.env, ['channels', 'connect-mastodon', id, '--instance', mastodon.url, '--json'])
-      const { authorizeUrl } = JSON.parse(started.stdout) as { authorizeUrl: string }
-      const page = await (await fetch(authorizeUrl)).text()
-      const code = /value="([^"]+)"/.exec(page)![1]!
-      const finished = await pigeon(database.env, ['channels', 'connect-mastodon', id, '--code', code, '--json'])
-      const oauthToken = (await storedCredentials(deps, database, id))!.accessToken!
-      const disconnected = await pigeon(database.env, ['channels', 'disconnect', id, '--json'])
-      const pasted = mastodon.issueToken()
-      const connected = await pigeon(database.env, ['channels', 'connect-mastodon', id, '--instance', mastodon.url, `--access-token=${pasted}`, '--visibility', 'private'])
-      const rejected = await pigeon(database.env, ['channels', 'reconnect', id, '--access-token', 'not-a-token'])
-      const afterRejection = await storedCredentials(deps, database, id)
-      const listed = await pigeon(database.env, ['channels', 'list', '--json'])
-
       assert.equal(started.status, 0, started.stderr)
+      const { authorizeUrl } = JSON.parse(started.stdout) as { authorizeUrl: string }
       assert.match(authorizeUrl, new RegExp(`^${mastodon.url}/oauth/authorize\\?response_type=code&client_id=`))
+      const page = await (await fetch(authorizeUrl)).text()
+      const code = /value="([^"]+)"/.exec(page)?.[1]
+      assert.ok(code !== undefined, `the authorize page shows a code: ${page}`)
+
+      const finished = await pigeon(database.env, ['channels', 'connect-mastodon', id, '--code', code, '--json'])
       assert.equal(finished.status, 0, finished.stderr)
       assert.deepEqual(JSON.parse(finished.stdout), { channelId: id, network: 'mastodon', account: `pigeon_test@${new URL(mastodon.url).host}`, serverUrl: mastodon.url, maxCharacters: 640 })
+      const oauthToken = (await storedCredentials(deps, database, id))?.accessToken
+      assert.ok(oauthToken !== undefined, 'the OAuth token is stored')
+
+      const disconnected = await pigeon(database.env, ['channels', 'disconnect', id, '--json'])
       assert.equal(disconnected.status, 0, disconnected.stderr)
       assert.equal(JSON.parse(disconnected.stdout).revoked, true)
       assert.ok(!mastodon.validTokens().includes(oauthToken), 'disconnect revoked the OAuth token')
+
+      const pasted = mastodon.issueToken()
+      const connected = await pigeon(database.env, ['channels', 'connect-mastodon', id, '--instance', mastodon.url, `--access-token=${pasted}`, '--visibility', 'private'])
       assert.equal(connected.status, 0, connected.stderr)
       assert.match(connected.stdout, /now publishes to mastodon as pigeon_test@.* Posts may have up to 640 characters/)
-      assert.equal(rejected.status, 1)
+
+      const rejected = await pigeon(database.env, ['channels', 'reconnect', id, '--access-token', 'not-a-token'])
+      assert.equal(rejected.status, 1, rejected.stdout)
       assert.match(rejected.stderr, /HTTP 401 while checking the access token: The access token is invalid/)
-      assert.equal(afterRejection!.accessToken, pasted)
+      assert.equal((await storedCredentials(deps, database, id))?.accessToken, pasted)
+
+      const listed = await pigeon(database.env, ['channels', 'list', '--json'])
+      assert.equal(listed.status, 0, listed.stderr)
       assert.equal(JSON.parse(listed.stdout)[0].status, 'connected')
       assert.equal((await findNetworkConnection(deps.db.kysely, id))!.settings.visibility, 'private')
     })

@@ -50,8 +50,8 @@ function failedTests(tap, timeZone) {
       for (index += 2; index < lines.length && lines[index] !== `${indent}...`; index += 1) details.push(lines[index].slice(indent.length))
     }
     if (details.some((line) => line.startsWith("failureType: 'subtestsFailed'"))) continue
-    const shown = details.filter((line) => !line.startsWith('duration_ms:'))
-    found.push({ name: heading[2], timeZone, details: shown.length > 40 ? [...shown.slice(0, 40), `(${shown.length - 40} more lines)`] : shown })
+    const diagnostics = details.filter((line) => !line.startsWith('duration_ms:'))
+    found.push({ name: heading[2], timeZone, details: diagnostics.length > 40 ? [...diagnostics.slice(0, 40), `(${diagnostics.length - 40} more lines)`] : diagnostics })
   }
   return found
 }

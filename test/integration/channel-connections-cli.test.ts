@@ -31,7 +31,7 @@ function pigeon(env: Record<string, string>, args: string[], input = ''): Promis
     let stdout = ''
     let stderr = ''
     const timer = setTimeout(() => {
-      stderr += `\n(pigeon ${args.join(' ')} was killed after 60 s)`
+      stderr += `\n(pigeon ${args.join(' ')} timed out after 60 s and was killed)`
       child.kill('SIGKILL')
     }, 60_000)
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))

@@ -10,7 +10,7 @@ Measures POST /graphql on Pigeon against a bare Fastify route, on 127.0.0.1 only
 Environment:
   BENCH_DURATION_S            Measured seconds per round and case (1-300). Default: 10.
   BENCH_WARMUP_S              Warm-up seconds before each measured round (0-60). Default: 3.
-  BENCH_ROUNDS                Rounds; each round runs every case once, in turn (1-10). Default: 2.
+  BENCH_ROUNDS                Rounds; each round starts new servers and runs every case once, in turn (1-10). Default: 3.
   PIGEON_BENCH_DATABASE_URL   PostgreSQL server on 127.0.0.1 (or localhost) where the run may create
                               and drop a database; adds a Pigeon-on-PostgreSQL case. Default: unset.`
 
@@ -42,7 +42,7 @@ export function parseBenchOptions(argv: readonly string[], env: Record<string, s
     write: argv.includes('--write'),
     durationS: parseInteger(env, 'BENCH_DURATION_S', 10, 1, 300, problems),
     warmupS: parseInteger(env, 'BENCH_WARMUP_S', 3, 0, 60, problems),
-    rounds: parseInteger(env, 'BENCH_ROUNDS', 2, 1, 10, problems),
+    rounds: parseInteger(env, 'BENCH_ROUNDS', 3, 1, 10, problems),
     postgresUrl: parsePostgresUrl(env.PIGEON_BENCH_DATABASE_URL, problems),
   }
   if (problems.length > 0) throw new BenchUsageError(problems.join('\n'))

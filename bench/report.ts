@@ -21,6 +21,8 @@ export interface RoundFigures {
   serverCpuPercent: number
   /** CPU time of the server process over the round, in microseconds. */
   serverCpuMicros: number
+  /** The part of serverCpuMicros spent in the kernel, mostly reading requests and writing responses over loopback TCP. */
+  serverSystemMicros: number
   /** CPU time of this process, where autocannon runs. */
   clientCpuPercent: number
   /** Busy time of the server's pinned CPU from /proc/stat, by any process or the kernel. Null when unpinned. */
@@ -72,6 +74,7 @@ interface CaseSummary {
   p50Ms: number
   p99Ms: number
   serverCpuMicrosPerRequest: number
+  serverSystemMicrosPerRequest: number
 }
 
 /** Computes the mean req/s of the rounds, the highest p50 and p99 of any round, and server CPU time per request over all rounds. */
@@ -84,6 +87,7 @@ function summarise(report: CaseReport): CaseSummary {
     p50Ms: Math.max(0, ...rounds.map((load) => load.latencyP50Ms)),
     p99Ms: Math.max(0, ...rounds.map((load) => load.latencyP99Ms)),
     serverCpuMicrosPerRequest: report.rounds.reduce((sum, round) => sum + round.serverCpuMicros, 0) / Math.max(1, requests),
+    serverSystemMicrosPerRequest: report.rounds.reduce((sum, round) => sum + round.serverSystemMicros, 0) / Math.max(1, requests),
   }
 }
 
@@ -115,7 +119,7 @@ function describeRun(report: BenchReport): Array<[string, string]> {
   const { machine, pinning } = report
   const packages = Object.entries(machine.packages).map(([name, version]) => `${name} ${version}`).join(', ')
   const caseOrder = report.cases.map((entry) => entry.label).join(', then ')
-  const roundCount = report.rounds === 1 ? '1 round' : `${report.rounds} rounds`
+  const roundCount = report.rounds === 1 ? '1 round' : `${report.rounds} rounds, each with newly started server processes and new databases`
   const postgresNote = report.cases.some((entry) => entry.database === 'postgres') ? '; the PostgreSQL server is not pinned' : ''
   const logCounts = report.cases.filter((entry) => entry.kind === 'pigeon').map((entry) => `${entry.logLines} in ${entry.label}`).join(', ')
 
@@ -131,17 +135,17 @@ function describeRun(report: BenchReport): Array<[string, string]> {
     ['CPU pinning', pinning === null ? 'none (taskset missing or CPUs 0 and 1 not both available)' : `taskset: server processes on CPU ${pinning.serverCpu}, autocannon on CPU ${pinning.clientCpu}${postgresNote}`],
     ['Pigeon logging', `pino at level '${PIGEON_BENCH_LOG_LEVEL}' into a stream that discards lines, so per-request info logs are off; lines written: ${logCounts}`],
     ['Pigeon settings', `${Object.entries(PIGEON_BENCH_ENV).map(([name, value]) => `${name}=${value}`).join(' ')}, plus the database and a random PIGEON_CREDENTIALS_KEY`],
-    ['Memory', 'process.memoryUsage().rss inside each server process: when it began listening, and the max of samples taken every 100 ms from start to stop; 1 MB = 10^6 bytes'],
+    ['Memory', 'process.memoryUsage().rss inside each server process: when it began listening, and the max of samples taken every 100 ms from start to stop, each the highest over the rounds; 1 MB = 10^6 bytes'],
     ['Figures', 'req/s is the mean of the rounds; p50 and p99 are the highest of the rounds, in whole ms as autocannon records them'],
     ['CPU columns', '% of one core: CPU time of the server and of autocannon, and how busy their CPUs were (/proc/stat, any process or the kernel)'],
-    ['CPU per request', "the server process's CPU time divided by the requests it served, which also rises when other processes share its CPU"],
+    ['CPU per request', "the server process's CPU time divided by the requests it served, which also rises when other processes share its CPU; the kernel part is its system time"],
   ]
 }
 
 function buildTables(report: BenchReport): Table[] {
   const summary: Table = {
     title: 'Summary',
-    header: ['case', 'req/s (mean)', 'p50 ms', 'p99 ms', 'errors / non-2xx / wrong body', 'server CPU µs/request', 'RSS at start', 'max RSS', 'response bytes'],
+    header: ['case', 'req/s (mean)', 'p50 ms', 'p99 ms', 'errors / non-2xx / wrong body', 'server CPU µs/request', 'of it in the kernel', 'RSS at start', 'max RSS', 'response bytes'],
     rows: report.cases.map((entry) => {
       const figures = summarise(entry)
       const loads = entry.rounds.map((round) => round.load)
@@ -153,6 +157,7 @@ function buildTables(report: BenchReport): Table[] {
         String(figures.p99Ms),
         `${total((load) => load.errors)} / ${total((load) => load.non2xx)} / ${total((load) => load.mismatches)}`,
         figures.serverCpuMicrosPerRequest.toFixed(0),
+        figures.serverSystemMicrosPerRequest.toFixed(0),
         entry.readyRssBytes === null ? '?' : formatMegabytes(entry.readyRssBytes),
         formatMegabytes(entry.maxRssBytes),
         String(entry.responseBytes),
@@ -163,7 +168,7 @@ function buildTables(report: BenchReport): Table[] {
   const cpuHeader = pinning === null ? ['server CPU', 'autocannon CPU', 'machine busy'] : ['server CPU', `CPU ${pinning.serverCpu} busy`, 'autocannon CPU', `CPU ${pinning.clientCpu} busy`]
   const rounds: Table = {
     title: 'Rounds',
-    header: ['case', 'round', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'requests', 'errors', 'non-2xx', 'wrong body', ...cpuHeader],
+    header: ['case', 'round', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'requests', 'errors', 'non-2xx', 'wrong body', 'server CPU µs/request', ...cpuHeader],
     rows: report.cases.flatMap((entry) =>
       entry.rounds.map(({ round, load, ...cpu }) => [
         entry.label,
@@ -176,6 +181,7 @@ function buildTables(report: BenchReport): Table[] {
         String(load.errors),
         String(load.non2xx),
         String(load.mismatches),
+        (cpu.serverCpuMicros / Math.max(1, load.totalRequests)).toFixed(0),
         ...(pinning === null
           ? [formatPercent(cpu.serverCpuPercent), formatPercent(cpu.clientCpuPercent), formatPercent(cpu.machineBusyPercent)]
           : [formatPercent(cpu.serverCpuPercent), formatPercent(cpu.serverCoreBusyPercent), formatPercent(cpu.clientCpuPercent), formatPercent(cpu.clientCoreBusyPercent)]),

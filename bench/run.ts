@@ -1,6 +1,7 @@
 // `npm run bench`: Pigeon's GraphQL endpoint against a bare Fastify route, on 127.0.0.1 only.
-// Each server runs in its own child process (pinned to CPU 0 when taskset is available) and
-// autocannon runs here (pinned to CPU 1). See BENCHMARKS.md for what is measured and why.
+// Each server runs in its own child process (pinned to CPU 0 when taskset is available), started
+// afresh for every round, and autocannon runs here (pinned to CPU 1). See BENCHMARKS.md for what
+// is measured and why.
 import os from 'node:os'
 import { writeResultsSection, BENCHMARKS_FILE } from './benchmarks-file.ts'
 import { createPostgresBenchDatabase, createSqliteBenchDatabase, type BenchDatabase } from './bench-database.ts'
@@ -9,6 +10,7 @@ import { busyPercent, describeMachine, pinBenchmarkClient, readCpuTimes, type Cp
 import { BenchUsageError, parseBenchOptions, USAGE, type BenchOptions } from './options.ts'
 import { LIMITS_OFF_LABEL, renderMarkdown, renderText, type BenchReport, type CaseReport } from './report.ts'
 import { benchmarkRequest, checkBareResponses, checkPigeonResponses } from './sample-check.ts'
+import type { ServerStats } from './server-child.ts'
 import { startServerProcess, type ServerProcess } from './server-process.ts'
 
 interface BenchCase {
@@ -40,8 +42,8 @@ function progress(message: string): void {
 }
 
 /** Starts every server, checks sample responses and prepares the autocannon target of each case. */
-async function startCases(options: BenchOptions, serverCpu: number | null, resources: RunResources): Promise<BenchCase[]> {
-  progress('starting servers')
+async function startCases(options: BenchOptions, serverCpu: number | null, resources: RunResources, round: number): Promise<BenchCase[]> {
+  progress(`round ${round} of ${options.rounds}: starting servers`)
   const sqlite = await createSqliteBenchDatabase()
   resources.databases.push(sqlite)
   const pigeonSqlite = await startServerProcess('pigeon sqlite', { entryFile: './pigeon-server.ts', cpu: serverCpu, databaseEnv: sqlite.env })
@@ -83,17 +85,49 @@ function prepareCase(database: CaseReport['database'], server: ServerProcess, ap
   }
 }
 
-/** Runs every case once per round, in turn, and returns what made any run invalid. */
-async function runRounds(cases: BenchCase[], options: BenchOptions, pinning: Pinning | null): Promise<string[]> {
+/**
+ * Runs every round with its own server processes and databases: starts them, runs each case in
+ * turn, reads each server's memory and log figures, and releases them. The spread between rounds
+ * then includes the spread between processes. Returns the cases' reports over all rounds and
+ * what made any run invalid.
+ */
+async function runRounds(options: BenchOptions, pinning: Pinning | null, current: { resources: RunResources }): Promise<{ reports: CaseReport[]; problems: string[] }> {
+  const reports = new Map<string, CaseReport>()
   const problems: string[] = []
   for (let round = 1; round <= options.rounds; round += 1) {
-    for (const entry of cases) {
-      progress(`round ${round} of ${options.rounds}, ${entry.report.label}: ${options.warmupS} s warm-up, then ${options.durationS} s measured`)
-      problems.push(...(await measureRound(entry, round, options, pinning)))
+    current.resources = new RunResources()
+    try {
+      const cases = await startCases(options, pinning?.serverCpu ?? null, current.resources, round)
+      for (const entry of cases) {
+        progress(`round ${round} of ${options.rounds}, ${entry.report.label}: ${options.warmupS} s warm-up, then ${options.durationS} s measured`)
+        problems.push(...(await measureRound(entry, round, options, pinning)))
+      }
+      for (const { report, server } of cases) {
+        const stats = await server.stats()
+        addRound(reports, report, stats)
+      }
+    } finally {
+      await current.resources.release()
     }
   }
 
-  return problems
+  return { reports: [...reports.values()], problems }
+}
+
+/** Adds one round's report of a case to the run's report of that case: its figures, the higher RSS values and the log lines. */
+function addRound(reports: Map<string, CaseReport>, round: CaseReport, stats: ServerStats): void {
+  const earlier = reports.get(round.label)
+  if (earlier === undefined) {
+    reports.set(round.label, { ...round, readyRssBytes: stats.readyRssBytes, maxRssBytes: stats.maxRssBytes, logLines: stats.logLines, logSample: stats.logSample })
+    return
+  }
+
+  earlier.rounds.push(...round.rounds)
+  const readyValues = [earlier.readyRssBytes, stats.readyRssBytes].filter((value) => value !== null)
+  earlier.readyRssBytes = readyValues.length === 0 ? null : Math.max(...readyValues)
+  earlier.maxRssBytes = Math.max(earlier.maxRssBytes, stats.maxRssBytes)
+  earlier.logLines += stats.logLines
+  if (earlier.logSample.length === 0) earlier.logSample = stats.logSample
 }
 
 /** Warms one case up, measures it, adds the round's figures to its report and returns the round's problems. */
@@ -116,6 +150,7 @@ async function measureRound({ report, server, target }: BenchCase, round: number
     load,
     serverCpuPercent: ((after.serverMicros - before.serverMicros) / elapsedMicros) * 100,
     serverCpuMicros: after.serverMicros - before.serverMicros,
+    serverSystemMicros: after.serverSystemMicros - before.serverSystemMicros,
     clientCpuPercent: ((after.clientMicros - before.clientMicros) / elapsedMicros) * 100,
     serverCoreBusyPercent: coreBusy(pinning?.serverCpu),
     clientCoreBusyPercent: coreBusy(pinning?.clientCpu),
@@ -125,11 +160,17 @@ async function measureRound({ report, server, target }: BenchCase, round: number
   return problems
 }
 
-async function readCpu(server: ServerProcess): Promise<{ serverMicros: number; clientMicros: number; cpuTimes: Map<string, CpuTimes>; atMs: number }> {
+async function readCpu(server: ServerProcess): Promise<{ serverMicros: number; serverSystemMicros: number; clientMicros: number; cpuTimes: Map<string, CpuTimes>; atMs: number }> {
   const stats = await server.stats()
   const client = process.cpuUsage()
 
-  return { serverMicros: stats.cpuUserMicros + stats.cpuSystemMicros, clientMicros: client.user + client.system, cpuTimes: readCpuTimes(), atMs: performance.now() }
+  return {
+    serverMicros: stats.cpuUserMicros + stats.cpuSystemMicros,
+    serverSystemMicros: stats.cpuSystemMicros,
+    clientMicros: client.user + client.system,
+    cpuTimes: readCpuTimes(),
+    atMs: performance.now(),
+  }
 }
 
 /** Builds the command that reproduces this run, with the PostgreSQL password hidden. */
@@ -162,19 +203,15 @@ async function main(): Promise<number> {
   const machine = describeMachine()
   const loadAverageBefore = os.loadavg()
   const pinning = pinBenchmarkClient()
-  const resources = new RunResources()
+  // The resources of the round in progress, which an interrupt releases.
+  const current = { resources: new RunResources() }
   process.once('SIGINT', () => {
     progress('interrupted; stopping servers and removing databases')
-    void resources.release().finally(() => process.exit(130))
+    void current.resources.release().finally(() => process.exit(130))
   })
 
   try {
-    const cases = await startCases(options, pinning?.serverCpu ?? null, resources)
-    const problems = await runRounds(cases, options, pinning)
-    for (const { report, server } of cases) {
-      const stats = await server.stats()
-      Object.assign(report, { readyRssBytes: stats.readyRssBytes, maxRssBytes: stats.maxRssBytes, logLines: stats.logLines, logSample: stats.logSample })
-    }
+    const { reports, problems } = await runRounds(options, pinning, current)
     const report: BenchReport = {
       finishedAt: new Date(),
       command: describeCommand(options),
@@ -185,7 +222,7 @@ async function main(): Promise<number> {
       durationS: options.durationS,
       warmupS: options.warmupS,
       rounds: options.rounds,
-      cases: cases.map((entry) => entry.report),
+      cases: reports,
       problems,
     }
 
@@ -199,7 +236,7 @@ async function main(): Promise<number> {
 
     return problems.length === 0 ? 0 : 1
   } finally {
-    await resources.release()
+    await current.resources.release()
   }
 }
 

@@ -91,7 +91,13 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: AppDeps): voi
 
   app.post<{ Params: { id: string } }>('/channels/:id/schedule/times/remove', async (request, reply) => {
     const form = formBody(request.body)
-    return saveSchedule(request, reply, (channel) => ({ schedule: withTimeRemoved(channel.postingSchedule, field(form, 'day'), field(form, 'time')) }), `time-${field(form, 'day')}`)
+    const day = field(form, 'day')
+    const time = field(form, 'time')
+    return saveSchedule(request, reply, (channel) => {
+      // A time removed in another tab, or by the API, is reported instead of saving an unchanged schedule.
+      if (!hasTime(channel.postingSchedule, day, time)) return { problem: `${time} is not in the schedule for ${DAY_NAMES[day] ?? day}, so nothing was changed. Another page or an API client may have removed it.` }
+      return { schedule: withTimeRemoved(channel.postingSchedule, day, time) }
+    }, `time-${day}`)
   })
 
   app.post<{ Params: { id: string } }>('/channels/:id/schedule/days', async (request, reply) => {

@@ -59,6 +59,22 @@ for (const dialect of DIALECTS) {
       assert.equal(after?.updatedAt, before?.updatedAt)
     })
 
+    it('reports removing a missing time', async (t) => {
+      const { app, client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+      const channel = await addWebhookChannel(browser, { name: 'Scheduled', webhookUrl: HOOK })
+      const before = await findChannelById(app.deps.db.kysely, channel.id)
+
+      const response = await browser.submit(`/app/channels/${channel.id}/schedule`, `/app/channels/${channel.id}/schedule/times/remove`, { day: 'mon', time: '10:45' })
+      const after = await findChannelById(app.deps.db.kysely, channel.id)
+
+      assert.equal(response.status, 422)
+      assert.match(pageText(response.html), /10:45 is not in the schedule for Monday, so nothing was changed\./)
+      assert.doesNotMatch(pageText(response.html), /Posting schedule saved/)
+      assert.equal(after?.updatedAt, before?.updatedAt)
+    })
+
     it('shows the domain message for a bad time', async (t) => {
       const { client } = await startWebTestApp(t, dialect)
       const browser = client()

@@ -68,19 +68,33 @@ export interface AddChannelInput {
   timezone?: string | null
 }
 
+/**
+ * Checks the service, name and timezone of a channel to add, and returns every problem found, in
+ * that order. Forms use it to show all problems at once, and {@link addChannel} reports the first.
+ */
+export function newChannelProblems(input: Pick<AddChannelInput, 'service' | 'name' | 'timezone'>): Array<ChannelError & { code: 'INVALID_INPUT' }> {
+  const problems: Array<ChannelError & { code: 'INVALID_INPUT' }> = []
+  if (!(SERVICES as readonly string[]).includes(input.service)) {
+    problems.push({ code: 'INVALID_INPUT', field: 'service', message: `Unknown service "${input.service}"; use one of ${SERVICES.join(', ')}.` })
+  }
+  const name = input.name.trim()
+  if (name === '' || name.length > 200) problems.push({ code: 'INVALID_INPUT', field: 'name', message: 'Channel name must be 1 to 200 characters.' })
+  const timezone = input.timezone ?? DEFAULT_CHANNEL_TIMEZONE
+  if (!isValidTimeZone(timezone)) problems.push({ code: 'INVALID_INPUT', field: 'timezone', message: `"${timezone}" is not an IANA timezone; use a name such as Europe/London.` })
+
+  return problems
+}
+
 /** Adds a channel to an organization with the default posting schedule, within the plan's channel cap. */
 export async function addChannel(deps: AppDeps, caller: Caller, input: AddChannelInput): Promise<Result<ChannelRecord, ChannelError>> {
   const organization = await deps.db.kysely.selectFrom('organizations').select(['id', 'plan']).where('id', '=', input.organizationId).executeTakeFirst()
   if (organization === undefined || !callerCanAccess(caller, organization.id)) {
     return err({ code: 'ORGANIZATION_NOT_FOUND', message: `Organization ${input.organizationId} was not found.` })
   }
-  if (!(SERVICES as readonly string[]).includes(input.service)) {
-    return err(invalid('service', `Unknown service "${input.service}"; use one of ${SERVICES.join(', ')}.`))
-  }
+  const [problem] = newChannelProblems(input)
+  if (problem !== undefined) return err(problem)
   const name = input.name.trim()
-  if (name === '' || name.length > 200) return err(invalid('name', 'Channel name must be 1 to 200 characters.'))
   const timezone = input.timezone ?? DEFAULT_CHANNEL_TIMEZONE
-  if (!isValidTimeZone(timezone)) return err(invalid('timezone', `"${timezone}" is not an IANA timezone; use a name such as Europe/London.`))
   const limit = planLimits(organization.plan).channels
   if ((await countChannels(deps.db.kysely, organization.id)) >= limit) {
     return err({ code: 'LIMIT_REACHED', message: `This organization already has ${limit} channels, the most its plan allows.` })

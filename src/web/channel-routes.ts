@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { addChannel, connectWebhook, serviceName, SERVICES } from '../channel-settings/channel-settings.ts'
+import { addChannel, connectWebhook, newChannelProblems, serviceName, SERVICES } from '../channel-settings/channel-settings.ts'
 import { addNetworkChannel } from '../channel-settings/connect-network-account.ts'
 import { describeChannelRemoval, removeChannel } from '../channel-settings/remove-channel.ts'
 import { validateWebhookUrl } from '../channels/webhook/webhook-channel.ts'
@@ -28,6 +28,11 @@ const METHOD_OPTIONS = [
 const NEW_CHANNEL_FIELDS = ['service', 'name', 'timezone', 'method', 'webhookUrl', 'instance', 'accessToken', 'visibility', 'mastodonLanguage', 'identifier', 'appPassword', 'pdsUrl', 'blueskyLanguage']
 
 type NewChannelValues = ReturnType<typeof readNewChannelValues>
+
+/** Returns the form errors of the channel's own fields (service, name, timezone), all at once. */
+function channelFieldErrors(values: NewChannelValues): Record<string, string> {
+  return Object.fromEntries(newChannelProblems(values).map((problem) => [problem.field, problem.message]))
+}
 
 /** Reads the add page's form; every value but the token and app password is shown again on a rejected form. */
 function readNewChannelValues(form: FormBody, defaultOrganizationId: string) {
@@ -77,10 +82,12 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AppDeps): void
     const viewer = viewerOf(request)
     const form = formBody(request.body)
     const values = readNewChannelValues(form, viewer.actor.organizationIds[0] ?? '')
-    if (values.method === 'webhook') return addWebhookChannel(request, reply, values)
+    const problems = channelFieldErrors(values)
+    if (values.method === 'webhook') return addWebhookChannel(request, reply, values, problems)
 
     const account = readAccountInput(form)
-    if (account === null) return renderNewChannel(request, reply, values, { method: 'Choose how Pigeon publishes the channel’s posts.' }, 422)
+    if (account === null) problems.method = 'Choose how Pigeon publishes the channel’s posts.'
+    if (account === null || Object.keys(problems).length > 0) return renderNewChannel(request, reply, values, problems, 422)
     const added = await addNetworkChannel(deps, viewer.actor, { organizationId: values.organizationId, service: values.service, name: values.name, timezone: values.timezone, account })
     if (!added.ok) return renderNewChannel(request, reply, values, errorsFor(added.error, networkOf(values.method), NEW_CHANNEL_FIELDS), 422)
 
@@ -93,12 +100,16 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AppDeps): void
     return reply.redirect(`/app/channels/${channel.id}/connection`, 303)
   })
 
-  async function addWebhookChannel(request: FastifyRequest, reply: FastifyReply, values: NewChannelValues) {
+  async function addWebhookChannel(request: FastifyRequest, reply: FastifyReply, values: NewChannelValues, problems: Record<string, string>) {
     const viewer = viewerOf(request)
-    if (values.webhookUrl === '') return renderNewChannel(request, reply, values, { webhookUrl: 'Enter the address that should receive this channel\'s posts.' }, 422)
     // Checked before the channel is added, so a mistyped address leaves no unconnected channel behind.
-    const url = validateWebhookUrl(values.webhookUrl)
-    if (!url.ok) return renderNewChannel(request, reply, values, { webhookUrl: url.error.message }, 422)
+    if (values.webhookUrl === '') {
+      problems.webhookUrl = 'Enter the address that should receive this channel\'s posts.'
+    } else {
+      const url = validateWebhookUrl(values.webhookUrl)
+      if (!url.ok) problems.webhookUrl = url.error.message
+    }
+    if (Object.keys(problems).length > 0) return renderNewChannel(request, reply, values, problems, 422)
 
     const added = await addChannel(deps, viewer.actor, { organizationId: values.organizationId, service: values.service, name: values.name, timezone: values.timezone })
     if (!added.ok) return renderNewChannel(request, reply, values, errorsFor(added.error, null, NEW_CHANNEL_FIELDS), 422)

@@ -51,6 +51,21 @@ for (const dialect of DIALECTS) {
       assert.match(pageText(response.html), /"Mars\/Olympus" is not an IANA timezone/)
     })
 
+    it('shows every add-form error at once', async (t) => {
+      const { app, client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+
+      const response = await browser.submit('/app/channels/new', '/app/channels', { service: 'mastodon', name: '  ', timezone: 'Mars/Olympus', webhookUrl: 'ftp://example.com/hook' })
+      const channels = await app.deps.db.kysely.selectFrom('channels').select('id').execute()
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="channel-name-error">Channel name must be 1 to 200 characters\.</)
+      assert.match(response.html, /id="channel-timezone-error">&quot;Mars\/Olympus&quot; is not an IANA timezone/)
+      assert.match(response.html, /id="channel-webhook-error">[^<]*the scheme &quot;ftp&quot; is not supported/)
+      assert.equal(channels.length, 0)
+    })
+
     it('reconnects with a new secret', async (t) => {
       const { app, client } = await startWebTestApp(t, dialect)
       const browser = client()

@@ -19,6 +19,7 @@ export async function createAppDeps(config: Config, log: Logger, options: { now?
     config,
     log,
     now: options.now ?? (() => new Date()),
+    nowMs: options.now === undefined ? Date.now : wrapClock(options.now),
     keyCache: new ApiKeyCache(config.keyCacheTtlMs),
     accountCache: new AccountReadCache(config.keyCacheTtlMs),
   }
@@ -32,4 +33,8 @@ export async function createAppDeps(config: Config, log: Logger, options: { now?
   }
 
   return deps
+}
+
+function wrapClock(now: () => Date): () => number {
+  return () => now().getTime()
 }

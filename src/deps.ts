@@ -11,6 +11,8 @@ export interface AppDeps {
   readonly log: Logger
   /** Current time; tests pass a controllable clock. */
   readonly now: () => Date
+  /** The same clock in epoch milliseconds, without creating a Date; for code that runs on every request. */
+  readonly nowMs: () => number
   readonly keyCache: ApiKeyCache
   /** Recently read accounts and organizations; entries live as long as key cache entries. */
   readonly accountCache: AccountReadCache

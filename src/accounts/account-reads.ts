@@ -49,7 +49,7 @@ export class AccountReadCache {
 
 /** Reads an account, through the cache. */
 export async function getAccount(deps: AppDeps, accountId: string): Promise<AccountRecord | undefined> {
-  const now = deps.now().getTime()
+  const now = deps.nowMs()
   const cache = deps.accountCache
   const cached = cache.get(cache.accountMap(), accountId, now)
   if (cached !== undefined) return cached
@@ -61,7 +61,7 @@ export async function getAccount(deps: AppDeps, accountId: string): Promise<Acco
 
 /** Lists the organizations an account belongs to, oldest first, through the cache. */
 export async function getOrganizations(deps: AppDeps, accountId: string): Promise<OrganizationRecord[]> {
-  const now = deps.now().getTime()
+  const now = deps.nowMs()
   const cache = deps.accountCache
   const cached = cache.get(cache.organizationMap(), accountId, now)
   if (cached !== undefined) return cached

@@ -145,7 +145,7 @@ const lastUsedWrites = new Map<string, number>()
  */
 export async function verifyApiKey(deps: AppDeps, token: string | undefined): Promise<Result<ApiKeyActor, VerifyApiKeyFailure>> {
   if (token === undefined || token === '') return err('missing')
-  const now = deps.now().getTime()
+  const now = deps.nowMs()
   // Only keys that passed every check below are cached, so a hit needs no format check or hash.
   const cached = deps.keyCache.get(token, now)
   if (cached !== undefined) {

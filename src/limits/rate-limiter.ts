@@ -127,7 +127,7 @@ export class RateLimiter {
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
-    private readonly options: { syncIntervalMs: number; now: () => Date },
+    private readonly options: { syncIntervalMs: number; nowMs: () => number },
   ) {}
 
   /** Starts the periodic sync with the database. */
@@ -148,10 +148,10 @@ export class RateLimiter {
   async consume(partitionKey: string, quotas: RateLimitQuotas): Promise<RateLimitDecision> {
     const state = this.partition(partitionKey)
     // Marked as used before the await, so a sync cannot evict the partition while it loads.
-    state.lastUsed = this.options.now().getTime()
+    state.lastUsed = this.options.nowMs()
     if (!state.loaded) await state.ready
 
-    return this.count(state, quotas, this.options.now().getTime())
+    return this.count(state, quotas, this.options.nowMs())
   }
 
   /**
@@ -161,7 +161,7 @@ export class RateLimiter {
   consumeLoaded(partitionKey: string, quotas: RateLimitQuotas): RateLimitDecision | null {
     const state = this.partitions.get(partitionKey)
     if (state === undefined || !state.loaded) return null
-    const now = this.options.now().getTime()
+    const now = this.options.nowMs()
     state.lastUsed = now
 
     return this.count(state, quotas, now)
@@ -217,7 +217,7 @@ export class RateLimiter {
    * partitions to memory.
    */
   async usage(requests: readonly UsageRequest[]): Promise<WindowUsage[][]> {
-    const now = this.options.now().getTime()
+    const now = this.options.nowMs()
     const loadedStates = requests.map((request) => {
       const state = this.partitions.get(request.partitionKey)
       return state?.loaded === true ? state : undefined
@@ -242,7 +242,7 @@ export class RateLimiter {
   }
 
   private async syncOnce(): Promise<void> {
-    const now = this.options.now().getTime()
+    const now = this.options.nowMs()
     for (const [key, state] of this.partitions) {
       if (now - state.lastUsed > IDLE_EVICT_MS && !hasPending(state)) {
         this.partitions.delete(key)
@@ -296,13 +296,13 @@ export class RateLimiter {
     const state: PartitionState = {
       token,
       buckets: new Map(WINDOWS.map((definition) => [definition.id, new Map()])),
-      lastUsed: this.options.now().getTime(),
+      lastUsed: this.options.nowMs(),
       ready: Promise.resolve(),
       loaded: false,
       policy: null,
       tallies: new Map(),
     }
-    state.ready = loadBuckets(this.db.kysely, key, windowStarts(this.options.now().getTime())).then((rows) => {
+    state.ready = loadBuckets(this.db.kysely, key, windowStarts(this.options.nowMs())).then((rows) => {
       for (const row of rows) state.buckets.get(row.window)?.set(row.bucketStart, { synced: row.count, pending: 0 })
       state.tallies.clear()
       state.loaded = true

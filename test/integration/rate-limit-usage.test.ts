@@ -19,9 +19,9 @@ async function openLimiters(t: TestContext, dialect: Dialect) {
     await deps.db.close()
     await database.drop()
   })
-  const now = () => new Date(START)
+  const nowMs = () => START
 
-  return () => new RateLimiter(deps.db, log, { syncIntervalMs: 60_000, now })
+  return () => new RateLimiter(deps.db, log, { syncIntervalMs: 60_000, nowMs })
 }
 
 /** Counts the partitions a limiter keeps in memory, which is private state that only this test reads. */

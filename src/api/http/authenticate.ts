@@ -40,7 +40,7 @@ export function createAuthenticateHook(deps: AppDeps, throttle = new AuthFailure
     if (request.method === 'OPTIONS') return
 
     const token = bearerToken(request.headers.authorization)
-    const now = deps.now().getTime()
+    const now = deps.nowMs()
     const wait = token === undefined ? 0 : throttle.blockedFor(request.ip, now)
     if (wait > 0) {
       request.log.info({ address: request.ip, retryAfter: wait }, 'key attempts throttled')

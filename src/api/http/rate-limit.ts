@@ -6,14 +6,14 @@ import { apiKeyPartition, type RateLimitDecision, type RateLimiter } from '../..
  * Writes the IETF RateLimit and RateLimit-Policy fields, one line per window as Buffer sends them,
  * plus the legacy X-RateLimit-* fields of the window with the fewest requests left.
  */
-export function setRateLimitHeaders(reply: FastifyReply, decision: RateLimitDecision, now: Date): void {
+export function setRateLimitHeaders(reply: FastifyReply, decision: RateLimitDecision, nowMs: number): void {
   reply.header('RateLimit', decision.windows.map((window) => `"${window.policyName}";r=${window.remaining};t=${window.resetSeconds}`))
   reply.header('RateLimit-Policy', decision.policyLines)
 
   const tightest = decision.windows.reduce((left, right) => (right.remaining < left.remaining ? right : left))
   reply.header('X-RateLimit-Limit', String(tightest.quota))
   reply.header('X-RateLimit-Remaining', String(tightest.remaining))
-  reply.header('X-RateLimit-Reset', String(Math.ceil(now.getTime() / 1000) + tightest.resetSeconds))
+  reply.header('X-RateLimit-Reset', String(Math.ceil(nowMs / 1000) + tightest.resetSeconds))
 }
 
 /**
@@ -37,7 +37,7 @@ export function createRateLimitHook(deps: AppDeps, limiter: RateLimiter) {
   }
 
   function answer(request: FastifyRequest, reply: FastifyReply, decision: RateLimitDecision): FastifyReply | undefined {
-    setRateLimitHeaders(reply, decision, deps.now())
+    setRateLimitHeaders(reply, decision, deps.nowMs())
     if (decision.allowed) return undefined
 
     const window = decision.exceeded!.window

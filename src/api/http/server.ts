@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { GraphQLError } from 'graphql'
 import mercurius from 'mercurius'
@@ -17,6 +16,7 @@ import { createAuthenticateHook } from './authenticate.ts'
 import { createRateLimitHook } from './rate-limit.ts'
 import { registerWeb } from '../../web/routes.ts'
 import type { Logger } from '../../logging/logger.ts'
+import { createRequestIdGenerator } from '../../logging/request-ids.ts'
 import { createRequestLogger } from '../../logging/request-logger.ts'
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/
@@ -29,13 +29,14 @@ const JSON_VALUE_START = /^\s*(?:\{\s*"|\[|-?\d|"|true\b|false\b|null\b)/
  * calls `listen`.
  */
 export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
+  const nextRequestId = createRequestIdGenerator()
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
     // Fastify passes its own wrapper of httpLog here, which carries its request serializers.
     childLoggerFactory: (logger, bindings, options) => createRequestLogger(logger as unknown as Logger, bindings, options) as unknown as FastifyBaseLogger,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id']
-      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID()
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : nextRequestId()
     },
     // Buffer's clients post to the root path too; a POST there is served as the GraphQL endpoint.
     rewriteUrl: (request) => {
@@ -54,7 +55,7 @@ export async function buildServer(deps: AppDeps): Promise<FastifyInstance> {
     done()
   })
 
-  const limiter = new RateLimiter(deps.db, deps.log.child({ component: 'rate-limit' }), { syncIntervalMs: deps.config.rateLimits.syncIntervalMs, now: deps.now })
+  const limiter = new RateLimiter(deps.db, deps.log.child({ component: 'rate-limit' }), { syncIntervalMs: deps.config.rateLimits.syncIntervalMs, nowMs: deps.nowMs })
   limiter.start()
   app.addHook('onClose', async () => limiter.stop())
   const throttle = new AuthFailureThrottle(deps.config.rateLimits.authFailureLimit)

@@ -30,10 +30,12 @@ export const accountResolvers = {
       const wanted = args.filter?.organizationId
 
       // A key restricted to one organization sees only that one.
-      return organizations
-        .filter((organization) => canAccessOrganization(context.actor, organization.id))
-        .filter((organization) => wanted === undefined || organization.id === wanted)
-        .map(presentOrganization)
+      const shown: Record<string, unknown>[] = []
+      for (const organization of organizations) {
+        if (canAccessOrganization(context.actor, organization.id) && (wanted === undefined || organization.id === wanted)) shown.push(presentOrganization(organization))
+      }
+
+      return shown
     },
   },
   Organization: {
@@ -49,7 +51,21 @@ export const accountResolvers = {
   },
 }
 
+// Computed once per plan: plans are constants, and organizations are read on most requests.
+const apiLimitsByPlan = new Map<string, Record<string, unknown>>()
+
+/** The plan limits the API shows: every limit except those Buffer's schema has no field for. */
+function apiPlanLimits(plan: string): Record<string, unknown> {
+  let limits = apiLimitsByPlan.get(plan)
+  if (limits === undefined) {
+    const { apiKeys: _apiKeys, dailyPostsPerChannel: _daily, rateLimits: _rateLimits, ...shown } = planLimits(plan)
+    limits = Object.freeze(shown)
+    apiLimitsByPlan.set(plan, limits)
+  }
+
+  return limits
+}
+
 function presentOrganization(organization: OrganizationRecord): Record<string, unknown> {
-  const { apiKeys: _apiKeys, dailyPostsPerChannel: _daily, rateLimits: _rateLimits, ...limits } = planLimits(organization.plan)
-  return { id: organization.id, name: organization.name, limits, shouldEnforce2FASetup: false }
+  return { id: organization.id, name: organization.name, limits: apiPlanLimits(organization.plan), shouldEnforce2FASetup: false }
 }

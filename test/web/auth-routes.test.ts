@@ -99,6 +99,18 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch(response.html, /long password/, 'passwords are never sent back')
     })
 
+    it('rejects a name over 200 characters', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+
+      const response = await browser.submit('/setup', '/setup', { name: 'n'.repeat(500), email: OWNER.email, password: OWNER.password, passwordConfirmation: OWNER.password, organizationName: 'Org', timezone: 'UTC' })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="setup-name-error">Name must be at most 200 characters; it has 500\.</)
+      assert.match(pageText(response.html), /The account was not created: one field needs correcting/)
+      assert.equal((await browser.get('/')).location, '/setup')
+    })
+
     it('rejects differing passwords', async (t) => {
       const { client } = await startWebTestApp(t, dialect)
 

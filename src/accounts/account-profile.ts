@@ -1,7 +1,8 @@
 import type { AppDeps } from '../deps.ts'
 import { err, ok, type Result } from '../errors/result.ts'
 import { findAccountById, updateAccountProfile, type AccountRecord } from '../storage/accounts-repo.ts'
-import { accountNameProblem, timeZoneProblem } from './setup-account.ts'
+import { timeZoneProblem } from '../posts/queue-slots.ts'
+import { accountNameProblem } from './setup-account.ts'
 
 /** A rejected profile field of a profile change. */
 export interface ProfileProblem {

@@ -10,7 +10,7 @@ import {
   type AccountRecord,
   type OrganizationRecord,
 } from '../storage/accounts-repo.ts'
-import { isValidTimeZone } from '../posts/queue-slots.ts'
+import { timeZoneProblem } from '../posts/queue-slots.ts'
 import type { PlanName } from './plans.ts'
 
 export type SetupError =
@@ -68,14 +68,6 @@ export function checkSetupFields(input: Pick<SetupInput, 'name' | 'email' | 'tim
 export function accountNameProblem(name: string): string | null {
   const trimmed = name.trim()
   if (trimmed.length > MAX_ACCOUNT_NAME_LENGTH) return `Name must be at most ${MAX_ACCOUNT_NAME_LENGTH} characters; it has ${trimmed.length}.`
-
-  return null
-}
-
-/** Returns why an account's timezone is rejected, or null when it is a valid IANA name. */
-export function timeZoneProblem(timezone: string): string | null {
-  if (timezone.trim() === '') return 'Timezone is missing; use a name such as Europe/London or America/New_York.'
-  if (!isValidTimeZone(timezone)) return `"${timezone}" is not an IANA timezone; use a name such as Europe/London or America/New_York.`
 
   return null
 }

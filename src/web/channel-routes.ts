@@ -6,7 +6,7 @@ import { validateWebhookUrl } from '../channels/webhook/webhook-channel.ts'
 import type { AppDeps } from '../deps.ts'
 import { registerConnectionRoutes } from './connection-routes.ts'
 import { setFlash } from './flash.ts'
-import { field, formBody, type FormBody } from './form.ts'
+import { errorSummaryItems, field, formBody, type FormBody } from './form.ts'
 import { accountValues, errorsFor, networkOf, readAccountInput, VISIBILITY_OPTIONS } from './network-forms.ts'
 import { presentChannel } from './present.ts'
 import { renderPage } from './render.ts'
@@ -24,8 +24,23 @@ const METHOD_OPTIONS = [
   { value: 'webhook', service: null, label: 'Deliver to a webhook', hint: 'For any service: your receiver gets each due post as a signed JSON request.' },
 ]
 
-/** Fields of the add page that an error can be shown next to. */
-const NEW_CHANNEL_FIELDS = ['service', 'name', 'timezone', 'method', 'webhookUrl', 'instance', 'accessToken', 'visibility', 'mastodonLanguage', 'identifier', 'appPassword', 'pdsUrl', 'blueskyLanguage']
+/** Element ids of the add page's fields that an error can be shown next to, by field name. */
+const NEW_CHANNEL_FIELD_IDS: Record<string, string> = {
+  service: 'channel-service',
+  name: 'channel-name',
+  timezone: 'channel-timezone',
+  method: 'channel-method',
+  webhookUrl: 'channel-webhook',
+  instance: 'new-instance',
+  accessToken: 'new-token',
+  visibility: 'new-visibility',
+  mastodonLanguage: 'new-mastodon-language',
+  identifier: 'new-identifier',
+  appPassword: 'new-app-password',
+  pdsUrl: 'new-pds',
+  blueskyLanguage: 'new-bluesky-language',
+}
+const NEW_CHANNEL_FIELDS = Object.keys(NEW_CHANNEL_FIELD_IDS)
 
 type NewChannelValues = ReturnType<typeof readNewChannelValues>
 
@@ -73,6 +88,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AppDeps): void
       timeZones: listTimeZones(),
       values: { organizationId: organizations[0]?.id ?? '', service: 'mastodon', name: '', timezone: viewer.account.timezone, webhookUrl: '', ...accountValues({}), method: 'mastodonAuthorization', ...values },
       errors,
+      errorSummary: errorSummaryItems(errors, (name) => NEW_CHANNEL_FIELD_IDS[name]),
     })
   }
 

@@ -4,7 +4,7 @@ import type { AppDeps } from '../deps.ts'
 import type { ScheduleDayInput } from '../posts/queue-slots.ts'
 import type { ChannelRecord } from '../storage/channels-repo.ts'
 import { setFlash } from './flash.ts'
-import { field, formBody } from './form.ts'
+import { errorSummaryItems, field, formBody } from './form.ts'
 import { presentChannel, presentPost } from './present.ts'
 import { renderPage } from './render.ts'
 import { addTimeProblem, dayName, hasTime, unchanged, withDayPaused, withTimeAdded, withTimeRemoved } from './schedule-edits.ts'
@@ -61,7 +61,7 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: AppDeps): voi
       timeZones: listTimeZones(),
       timezone: form.values.timezone ?? channel.timezone,
       errors: form.errors,
-      errorSummary: Object.entries(form.errors).map(([key, message]) => ({ fieldId: key === 'timezone' ? 'schedule-timezone' : `add-time-${key.slice('time-'.length)}`, message })),
+      errorSummary: errorSummaryItems(form.errors, (name) => (name === 'timezone' ? 'schedule-timezone' : `add-time-${name.slice('time-'.length)}`)),
     })
   }
 

@@ -66,6 +66,45 @@ for (const dialect of DIALECTS) {
       assert.equal(channels.length, 0)
     })
 
+    it('summarizes add-form errors at the top', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+
+      const response = await browser.submit('/app/channels/new', '/app/channels', { service: 'mastodon', name: '  ', timezone: 'Mars/Olympus', webhookUrl: HOOK, method: 'webhook' })
+      const summary = /<div class="notice notice-error error-summary" role="alert" id="error-summary">([\s\S]*?)<\/div>/.exec(response.html)
+
+      assert.ok(summary, 'the page has an error summary')
+      assert.ok(response.html.indexOf('id="error-summary"') < response.html.indexOf('<form method="post" action="/app/channels"'), 'the summary comes before the form')
+      assert.match(pageText(summary[1]!), /^The channel was not added: Channel name must be 1 to 200 characters\. "Mars\/Olympus" is not an IANA timezone/)
+      assert.match(summary[1]!, /<a href="#channel-name">Channel name must be 1 to 200 characters\.<\/a>/)
+      assert.match(summary[1]!, /<a href="#channel-timezone">&quot;Mars\/Olympus&quot; is not an IANA timezone/)
+    })
+
+    it('reports a missing timezone', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+
+      const response = await browser.submit('/app/channels/new', '/app/channels', { service: 'mastodon', name: 'Somewhere', timezone: '', webhookUrl: HOOK, method: 'webhook' })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="channel-timezone-error">Timezone is missing; use a name such as Europe\/London or America\/New_York\.</)
+      assert.doesNotMatch(pageText(response.html), /"" is not an IANA timezone/)
+    })
+
+    it('lists a form error without a link', async (t) => {
+      const { client } = await startWebTestApp(t, dialect, { env: { PIGEON_DEFAULT_PLAN: 'free' } })
+      const browser = client()
+      await setUpOwner(browser)
+      for (const name of ['One', 'Two', 'Three']) await addWebhookChannel(browser, { name, webhookUrl: HOOK })
+
+      const response = await browser.submit('/app/channels/new', '/app/channels', { service: 'mastodon', name: 'Four', timezone: 'UTC', webhookUrl: HOOK, method: 'webhook' })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="error-summary">\s*<p>The channel was not added:<\/p>\s*<ul>\s*<li>This organization already has 3 channels, the most its plan allows\.<\/li>/)
+    })
+
     it('reconnects with a new secret', async (t) => {
       const { app, client } = await startWebTestApp(t, dialect)
       const browser = client()

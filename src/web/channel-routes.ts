@@ -10,6 +10,7 @@ import { errorSummaryItems, field, formBody, type FormBody } from './form.ts'
 import { accountValues, errorsFor, networkOf, readAccountInput, VISIBILITY_OPTIONS } from './network-forms.ts'
 import { presentChannel } from './present.ts'
 import { renderPage } from './render.ts'
+import { setSecretReveal } from './secret-reveal.ts'
 import { viewerChannels, viewerOrganizations } from './viewer-data.ts'
 import { viewerOf } from './viewer.ts'
 import { listTimeZones } from './zoned-time.ts'
@@ -119,12 +120,8 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AppDeps): void
   async function addWebhookChannel(request: FastifyRequest, reply: FastifyReply, values: NewChannelValues, problems: Record<string, string>) {
     const viewer = viewerOf(request)
     // Checked before the channel is added, so a mistyped address leaves no unconnected channel behind.
-    if (values.webhookUrl === '') {
-      problems.webhookUrl = 'Enter the address that should receive this channel\'s posts.'
-    } else {
-      const url = validateWebhookUrl(values.webhookUrl)
-      if (!url.ok) problems.webhookUrl = url.error.message
-    }
+    const url = validateWebhookUrl(values.webhookUrl)
+    if (!url.ok) problems.webhookUrl = url.error.message
     if (Object.keys(problems).length > 0) return renderNewChannel(request, reply, values, problems, 422)
 
     const added = await addChannel(deps, viewer.actor, { organizationId: values.organizationId, service: values.service, name: values.name, timezone: values.timezone })
@@ -135,7 +132,8 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AppDeps): void
       return reply.redirect(`/app/channels/${added.value.id}/connection`, 303)
     }
 
-    return renderPage(request, reply, 'channel-connected', { title: 'Channel connected', section: 'channels' }, { channel: presentChannel(connected.value.channel), secret: connected.value.secret, added: true })
+    setSecretReveal(deps, request, reply, viewer, added.value.id, { secret: connected.value.secret, added: true, entered: false })
+    return reply.redirect(`/app/channels/${added.value.id}/connected`, 303)
   }
 
   app.get<{ Params: { id: string } }>('/channels/:id', async (request, reply) => reply.redirect(`/app/channels/${encodeURIComponent(request.params.id)}/queue`, 303))

@@ -157,6 +157,24 @@ for (const dialect of DIALECTS) {
       assert.equal(replayed.location, '/sign-in?next=%2Fapp%2Fchannels', 'a signed-out session cookie stays dead')
     })
 
+    it('asks for empty sign-in fields', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      await setUpOwner(client())
+      const browser = client()
+
+      const empty = await signIn(browser, '', '')
+      const noPassword = await signIn(browser, OWNER.email, '')
+
+      assert.equal(empty.status, 422)
+      assert.match(empty.html, /id="sign-in-email-error">Email address is missing\.</)
+      assert.match(empty.html, /id="sign-in-password-error">Password is missing\.</)
+      assert.doesNotMatch(pageText(empty.html), /incorrect/)
+      assert.equal(noPassword.status, 422)
+      assert.doesNotMatch(noPassword.html, /id="sign-in-email-error"/)
+      assert.match(noPassword.html, /id="sign-in-email"[^>]*value="owner@example\.com"/)
+      assert.match(noPassword.html, /id="sign-in-password-error">Password is missing\.</)
+    })
+
     it('returns to the requested page', async (t) => {
       const { client } = await startWebTestApp(t, dialect)
       await setUpOwner(client())

@@ -257,6 +257,18 @@ for (const dialect of DIALECTS) {
       assert.equal(still.status, 200)
     })
 
+    it('reports a wrong and a short password together', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+
+      const response = await browser.submit('/app/settings/account', '/app/settings/password', { currentPassword: 'wrong password', newPassword: 'short', newPasswordConfirmation: 'short' })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="account-currentPassword-error">The current password is incorrect\.</)
+      assert.match(response.html, /id="account-newPassword-error">The password must be at least 12 characters long; it has 5\.</)
+    })
+
     it('reports both new-password errors', async (t) => {
       const { client } = await startWebTestApp(t, dialect)
       const browser = client()

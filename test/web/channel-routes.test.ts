@@ -192,6 +192,22 @@ for (const dialect of DIALECTS) {
       assert.ok(added.html.includes(`id="channel-webhook-error">${missing}<`), 'the add page says the address is missing')
     })
 
+    it('names the token option in its hint', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+      const channel = await addWebhookChannel(browser, { name: 'Main', webhookUrl: HOOK, service: 'mastodon' })
+
+      const addPage = await browser.get('/app/channels/new')
+      const connectionPage = await browser.get(`/app/channels/${channel.id}/connection`)
+
+      for (const page of [addPage, connectionPage]) {
+        assert.match(page.html, /<label for="(method|reconnect)-(mastodonToken|token)">Paste a Mastodon access token<\/label>/)
+        assert.match(page.html, /Only for “Paste a Mastodon access token”\./)
+        assert.doesNotMatch(page.html, /“Paste an access token”/)
+      }
+    })
+
     it('shows paused and not-connected states', async (t) => {
       const { app, client } = await startWebTestApp(t, dialect)
       const browser = client()

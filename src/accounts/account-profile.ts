@@ -1,9 +1,8 @@
 import type { AppDeps } from '../deps.ts'
 import { err, ok, type Result } from '../errors/result.ts'
 import { findAccountById, updateAccountProfile, type AccountRecord } from '../storage/accounts-repo.ts'
-import { timeZoneProblem } from './setup-account.ts'
-
-const MAX_NAME_LENGTH = 200
+import { timeZoneProblem } from '../posts/queue-slots.ts'
+import { accountNameProblem } from './setup-account.ts'
 
 /** A rejected profile field of a profile change. */
 export interface ProfileProblem {
@@ -16,8 +15,8 @@ export type ProfileError = { code: 'INVALID_INPUT'; problems: ProfileProblem[]; 
 
 function checkProfileFields(input: { name: string; timezone: string }): ProfileProblem[] {
   const problems: ProfileProblem[] = []
-  const name = input.name.trim()
-  if (name.length > MAX_NAME_LENGTH) problems.push({ field: 'name', message: `Name must be at most ${MAX_NAME_LENGTH} characters; it has ${name.length}.` })
+  const name = accountNameProblem(input.name)
+  if (name !== null) problems.push({ field: 'name', message: name })
   const timezone = timeZoneProblem(input.timezone.trim())
   if (timezone !== null) problems.push({ field: 'timezone', message: timezone })
 

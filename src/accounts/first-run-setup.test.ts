@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import { startTestApp } from '../../test/helpers/app.ts'
 import { DIALECTS } from '../../test/helpers/db.ts'
 import { isSetupOpen, runFirstRunSetup } from './first-run-setup.ts'
+import { createAccountWithOrganization } from './setup-account.ts'
 
 const OWNER = { email: 'owner@example.com', name: 'Owner', password: 'owner password 1', timezone: 'Europe/Berlin', organizationName: 'Org' }
 
@@ -58,6 +59,35 @@ for (const dialect of DIALECTS) {
 
       assert.deepEqual(problems.map((problem) => problem.field), ['email', 'organizationName', 'timezone', 'password'])
       assert.equal(problems.find((problem) => problem.field === 'timezone')?.message, 'Timezone is missing; use a name such as Europe/London or America/New_York.')
+      assert.equal(await isSetupOpen(app.deps), true)
+    })
+
+    it('rejects a 500-character name', async (t) => {
+      const app = await startTestApp(t, dialect)
+
+      const result = await runFirstRunSetup(app.deps, { ...OWNER, name: 'n'.repeat(500) })
+      const problems = !result.ok && result.error.code === 'INVALID_INPUT' ? result.error.problems : []
+
+      assert.deepEqual(problems, [{ field: 'name', message: 'Name must be at most 200 characters; it has 500.' }])
+      assert.equal(await isSetupOpen(app.deps), true)
+    })
+
+    it('accepts a 200-character name', async (t) => {
+      const app = await startTestApp(t, dialect)
+
+      const result = await runFirstRunSetup(app.deps, { ...OWNER, name: ` ${'n'.repeat(200)} ` })
+
+      assert.equal(result.ok, true)
+    })
+  })
+
+  describe(`${dialect}: createAccountWithOrganization`, () => {
+    it('rejects a name over 200 characters', async (t) => {
+      const app = await startTestApp(t, dialect)
+
+      const result = await createAccountWithOrganization(app.deps, { email: 'cli@example.com', name: 'n'.repeat(201), timezone: 'UTC', organizationName: 'Org', plan: 'team' })
+
+      assert.deepEqual(!result.ok && result.error, { code: 'INVALID_INPUT', field: 'name', message: 'Name must be at most 200 characters; it has 201.' })
       assert.equal(await isSetupOpen(app.deps), true)
     })
   })

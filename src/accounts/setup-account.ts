@@ -10,7 +10,7 @@ import {
   type AccountRecord,
   type OrganizationRecord,
 } from '../storage/accounts-repo.ts'
-import { isValidTimeZone } from '../posts/queue-slots.ts'
+import { timeZoneProblem } from '../posts/queue-slots.ts'
 import type { PlanName } from './plans.ts'
 
 export type SetupError =
@@ -38,12 +38,17 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
 }
 
+/** Maximum length of an account's display name, after trimming, in UTF-16 code units. */
+export const MAX_ACCOUNT_NAME_LENGTH = 200
+
 /**
- * Checks the email address, timezone and organization name of a new account and returns every
- * problem found, in form order. An empty list means the values are valid.
+ * Checks the name, email address, timezone and organization name of a new account and returns
+ * every problem found, in form order. An empty list means the values are valid.
  */
-export function checkSetupFields(input: Pick<SetupInput, 'email' | 'timezone' | 'organizationName'>): FieldProblem[] {
+export function checkSetupFields(input: Pick<SetupInput, 'name' | 'email' | 'timezone' | 'organizationName'>): FieldProblem[] {
   const problems: FieldProblem[] = []
+  const name = accountNameProblem(input.name ?? '')
+  if (name !== null) problems.push({ field: 'name', message: name })
   const email = normalizeEmail(input.email)
   if (email === '') problems.push({ field: 'email', message: 'Email address is missing.' })
   else if (!EMAIL_PATTERN.test(email) || email.length > 320) problems.push({ field: 'email', message: `"${input.email}" is not a valid email address.` })
@@ -56,10 +61,13 @@ export function checkSetupFields(input: Pick<SetupInput, 'email' | 'timezone' | 
   return problems
 }
 
-/** Returns why an account's timezone is rejected, or null when it is a valid IANA name. */
-export function timeZoneProblem(timezone: string): string | null {
-  if (timezone.trim() === '') return 'Timezone is missing; use a name such as Europe/London or America/New_York.'
-  if (!isValidTimeZone(timezone)) return `"${timezone}" is not an IANA timezone; use a name such as Europe/London or America/New_York.`
+/**
+ * Returns why an account's display name is rejected, or null when it fits. Setup and the profile
+ * page share this rule, so an account created by either can always be saved again.
+ */
+export function accountNameProblem(name: string): string | null {
+  const trimmed = name.trim()
+  if (trimmed.length > MAX_ACCOUNT_NAME_LENGTH) return `Name must be at most ${MAX_ACCOUNT_NAME_LENGTH} characters; it has ${trimmed.length}.`
 
   return null
 }

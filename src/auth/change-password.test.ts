@@ -38,21 +38,42 @@ for (const dialect of DIALECTS) {
 
       const changed = await changePassword(app.deps, current.value.actor, { currentPassword: 'not it at all', newPassword: 'the new password', address: '127.0.0.1' })
 
-      assert.deepEqual(changed, { ok: false, error: { code: 'INVALID_CREDENTIALS', message: 'The current password is incorrect.' } })
+      assert.deepEqual(changed, { ok: false, error: { code: 'INVALID_CREDENTIALS', problems: [{ field: 'currentPassword', message: 'The current password is incorrect.' }], message: 'The current password is incorrect.' } })
       assert.equal((await resolveSession(app.deps, setup.value.token)).ok, true)
     })
 
-    it('rejects a weak new password before checking the current one', async (t) => {
+    it('reports a wrong and a weak password together', async (t) => {
       const app = await startTestApp(t, dialect)
       const setup = await runFirstRunSetup(app.deps, OWNER)
       assert.ok(setup.ok)
       const current = await resolveSession(app.deps, setup.value.token)
       assert.ok(current.ok)
 
-      const changed = await changePassword(app.deps, current.value.actor, { currentPassword: OWNER.password, newPassword: OWNER.email, address: '127.0.0.1' })
+      const changed = await changePassword(app.deps, current.value.actor, { currentPassword: 'not it at all', newPassword: 'short', address: '127.0.0.1' })
+      const problems = !changed.ok && 'problems' in changed.error ? changed.error.problems : []
+
+      assert.equal(!changed.ok && changed.error.code, 'INVALID_CREDENTIALS')
+      assert.deepEqual(problems, [
+        { field: 'currentPassword', message: 'The current password is incorrect.' },
+        { field: 'newPassword', message: 'The password must be at least 12 characters long; it has 5.' },
+      ])
+      assert.equal((await signIn(app.deps, { email: OWNER.email, password: OWNER.password, address: '127.0.0.1' })).ok, true, 'the password is unchanged')
+    })
+
+    it('asks for an empty current password without a check', async (t) => {
+      const app = await startTestApp(t, dialect)
+      const setup = await runFirstRunSetup(app.deps, OWNER)
+      assert.ok(setup.ok)
+      const current = await resolveSession(app.deps, setup.value.token)
+      assert.ok(current.ok)
+
+      const changed = await changePassword(app.deps, current.value.actor, { currentPassword: '', newPassword: OWNER.email, address: '127.0.0.1' })
+      const problems = !changed.ok && 'problems' in changed.error ? changed.error.problems : []
       const attempts = await app.deps.db.kysely.selectFrom('sign_in_attempts').select('id').execute()
 
       assert.equal(!changed.ok && changed.error.code, 'INVALID_INPUT')
+      assert.deepEqual(problems.map((problem) => problem.field), ['currentPassword', 'newPassword'])
+      assert.equal(problems[0]?.message, 'The current password is missing.')
       assert.equal(attempts.length, 0, 'no password check was recorded')
     })
   })

@@ -114,6 +114,26 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(unknown, wrong)
     })
 
+    it('asks for empty fields without an attempt', async (t) => {
+      const { deps } = await setUp(t, dialect)
+
+      const result = await signIn(deps, { email: '  ', password: '', address: '127.0.0.1' })
+      const attempts = await deps.db.kysely.selectFrom('sign_in_attempts').select('id').execute()
+
+      assert.deepEqual(result, {
+        ok: false,
+        error: {
+          code: 'INVALID_INPUT',
+          problems: [
+            { field: 'email', message: 'Email address is missing.' },
+            { field: 'password', message: 'Password is missing.' },
+          ],
+          message: 'Email address is missing. Password is missing.',
+        },
+      })
+      assert.equal(attempts.length, 0)
+    })
+
     it('throttles an email after ten failures from many addresses', async (t) => {
       const { deps, advance } = await setUp(t, dialect)
 

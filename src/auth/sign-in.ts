@@ -1,7 +1,7 @@
 import type { AppDeps } from '../deps.ts'
 import { err, ok, type Result } from '../errors/result.ts'
 import { newObjectId } from '../ids.ts'
-import { normalizeEmail } from '../accounts/setup-account.ts'
+import { normalizeEmail, type FieldProblem } from '../accounts/setup-account.ts'
 import { findPasswordHash } from '../storage/account-passwords-repo.ts'
 import { findAccountByEmail } from '../storage/accounts-repo.ts'
 import { deleteSignInAttemptsBefore, insertSignInAttempt, settleSignInAttempt } from '../storage/sign-in-attempts-repo.ts'
@@ -57,11 +57,29 @@ export async function checkPasswordAttempt(
   return ok({ accountId: account.id })
 }
 
-/** Signs in with email and password and starts a session; see {@link checkPasswordAttempt} for throttling. */
+/** Failures of {@link signIn}: a wrong or throttled attempt, or an empty field, which is not an attempt. */
+export type SignInError = PasswordCheckError | { code: 'INVALID_INPUT'; problems: FieldProblem[]; message: string }
+
+/** Returns the sign-in form's empty fields, email first. An empty list means both are filled in. */
+export function checkSignInFields(input: { email: string; password: string }): FieldProblem[] {
+  const problems: FieldProblem[] = []
+  if (input.email.trim() === '') problems.push({ field: 'email', message: 'Email address is missing.' })
+  if (input.password === '') problems.push({ field: 'password', message: 'Password is missing.' })
+
+  return problems
+}
+
+/**
+ * Signs in with email and password and starts a session; see {@link checkPasswordAttempt} for
+ * throttling. An empty email or password is rejected with INVALID_INPUT before any attempt is
+ * recorded, so it neither counts toward the throttle nor costs a password hash.
+ */
 export async function signIn(
   deps: AppDeps,
   input: { email: string; password: string; address: string },
-): Promise<Result<StartedSession, PasswordCheckError>> {
+): Promise<Result<StartedSession, SignInError>> {
+  const problems = checkSignInFields(input)
+  if (problems.length > 0) return err({ code: 'INVALID_INPUT', problems, message: problems.map((problem) => problem.message).join(' ') })
   const checked = await checkPasswordAttempt(deps, input)
   if (!checked.ok) return checked
 

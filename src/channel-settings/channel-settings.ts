@@ -6,7 +6,7 @@ import type { AppDeps } from '../deps.ts'
 import { err, ok, type Result } from '../errors/result.ts'
 import { newObjectId } from '../ids.ts'
 import { reslotQueue } from '../posts/queue.ts'
-import { defaultPostingSchedule, isValidTimeZone, validatePostingSchedule, type ScheduleDayInput } from '../posts/queue-slots.ts'
+import { defaultPostingSchedule, timeZoneProblem, validatePostingSchedule, type ScheduleDayInput } from '../posts/queue-slots.ts'
 import { countChannels, findChannelById, insertChannel, listChannelsForOrganization, lockChannelQueue, updateChannel, type ChannelRecord } from '../storage/channels-repo.ts'
 
 /** Services of Buffer's `Service` enum. */
@@ -79,8 +79,8 @@ export function newChannelProblems(input: Pick<AddChannelInput, 'service' | 'nam
   }
   const name = input.name.trim()
   if (name === '' || name.length > 200) problems.push({ code: 'INVALID_INPUT', field: 'name', message: 'Channel name must be 1 to 200 characters.' })
-  const timezone = input.timezone ?? DEFAULT_CHANNEL_TIMEZONE
-  if (!isValidTimeZone(timezone)) problems.push({ code: 'INVALID_INPUT', field: 'timezone', message: `"${timezone}" is not an IANA timezone; use a name such as Europe/London.` })
+  const timezoneProblem = timeZoneProblem(input.timezone ?? DEFAULT_CHANNEL_TIMEZONE)
+  if (timezoneProblem !== null) problems.push({ code: 'INVALID_INPUT', field: 'timezone', message: timezoneProblem })
 
   return problems
 }
@@ -166,7 +166,8 @@ export async function updatePostingSchedule(
   const schedule = validatePostingSchedule(input.schedule)
   if (!schedule.ok) return err(invalid('schedule', schedule.error.message))
   const timezone = input.timezone ?? loaded.value.timezone
-  if (!isValidTimeZone(timezone)) return err(invalid('timezone', `"${timezone}" is not an IANA timezone; use a name such as Europe/London.`))
+  const timezoneProblem = timeZoneProblem(timezone)
+  if (timezoneProblem !== null) return err(invalid('timezone', timezoneProblem))
 
   const now = deps.now()
   const channel = await deps.db.kysely.transaction().execute(async (trx) => {

@@ -22,23 +22,24 @@ export type StoredAsset =
 /** Longest post text Pigeon accepts, in UTF-16 code units; networks' own limits are lower. */
 export const MAX_TEXT_LENGTH = 100_000
 export const MAX_ASSETS = 35
-const MAX_URL_LENGTH = 4096
+/** Maximum length of a media URL, in UTF-16 code units. */
+export const MAX_URL_LENGTH = 4096
 
-/** Checks that `value` is an absolute http(s) URL without credentials in it. */
+/** Checks that `value` is an absolute http(s) URL without credentials in it; each failure names its rule. */
 export function checkMediaUrl(field: string, value: string): Result<string, PostError> {
-  if (value.length > MAX_URL_LENGTH) return err(invalidInput(field, `${field} is longer than ${MAX_URL_LENGTH} characters.`))
+  if (value.length > MAX_URL_LENGTH) return err(invalidInput(field, `${field} is longer than ${MAX_URL_LENGTH} characters.`, 'URL_TOO_LONG'))
 
   let url: URL
   try {
     url = new URL(value)
   } catch {
-    return err(invalidInput(field, `${field} "${value.slice(0, 200)}" is not a valid URL; use an absolute https:// URL.`))
+    return err(invalidInput(field, `${field} "${value.slice(0, 200)}" is not a valid URL; use an absolute https:// URL.`, 'URL_INVALID'))
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return err(invalidInput(field, `${field} must use http or https, not ${url.protocol.replace(':', '')}.`))
+    return err(invalidInput(field, `${field} must use http or https, not ${url.protocol.replace(':', '')}.`, 'URL_SCHEME'))
   }
   if (url.username !== '' || url.password !== '') {
-    return err(invalidInput(field, `${field} must not contain a user name or password.`))
+    return err(invalidInput(field, `${field} must not contain a user name or password.`, 'URL_CREDENTIALS'))
   }
 
   return ok(url.toString())

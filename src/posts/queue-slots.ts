@@ -84,7 +84,7 @@ function validateScheduleDay(entry: ScheduleDayInput): Result<ScheduleDay, Inval
     return invalidSchedule(`Invalid day ${quote(day)}: use one of ${DAYS_OF_WEEK.join(', ')}.`)
   }
 
-  const badIndex = entry.times.findIndex((time) => typeof time !== 'string' || !TIME_PATTERN.test(time))
+  const badIndex = entry.times.findIndex((time) => typeof time !== 'string' || !isScheduleTime(time))
   if (badIndex !== -1) {
     const time = quote(entry.times[badIndex])
     return invalidSchedule(`Invalid time ${time} on ${day}: use HH:MM in 24-hour time, 00:00 to 23:59.`)
@@ -137,6 +137,22 @@ export function isValidTimeZone(timeZone: string): boolean {
     if (error instanceof RangeError) return false
     throw error
   }
+}
+
+/**
+ * Returns why a timezone entered for an account or a channel is rejected, or null when Intl
+ * accepts it. An empty or blank name is reported as missing.
+ */
+export function timeZoneProblem(timeZone: string): string | null {
+  if (timeZone.trim() === '') return 'Timezone is missing; use a name such as Europe/London or America/New_York.'
+  if (!isValidTimeZone(timeZone)) return `"${timeZone}" is not an IANA timezone; use a name such as Europe/London or America/New_York.`
+
+  return null
+}
+
+/** True when `time` is a schedule time: 'HH:MM' in 24-hour time, 00:00 to 23:59. */
+export function isScheduleTime(time: string): boolean {
+  return TIME_PATTERN.test(time)
 }
 
 /**

@@ -190,7 +190,7 @@ describe('validatePostForNetwork', () => {
 
     assert.deepEqual(result, {
       ok: false,
-      error: { code: 'INVALID_INPUT', field: 'text', message: 'text is 301 graphemes long; Bluesky allows 300 (counted as user-perceived characters).' },
+      error: { code: 'INVALID_INPUT', field: 'text', message: 'text is 301 graphemes long; Bluesky allows 300 (counted as user-perceived characters).', rule: 'NETWORK_TEXT_RULE' },
     })
   })
 

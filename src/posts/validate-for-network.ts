@@ -129,7 +129,7 @@ function checkText(context: NetworkContext, text: string, field: string, mediaKi
   for (const { max, count, noun } of entityLimits) {
     if (max === undefined) continue
     const found = count(text)
-    if (found > max) return err(invalidInput(field, `${field} has ${found} ${noun}; ${rules.name} allows ${max}.`))
+    if (found > max) return err(invalidInput(field, `${field} has ${found} ${noun}; ${rules.name} allows ${max}.`, 'NETWORK_TEXT_RULE'))
   }
 
   return ok(undefined)
@@ -139,14 +139,14 @@ function checkLength(rules: NetworkRules, field: string, measurement: TextMeasur
   if (measurement.length <= measurement.limit) return ok(undefined)
   const unit = describeUnit(measurement.unit, counting)
 
-  return err(invalidInput(field, `${field} is ${measurement.length} ${unit.noun} long; ${rules.name} allows ${measurement.limit} (${unit.how}).`))
+  return err(invalidInput(field, `${field} is ${measurement.length} ${unit.noun} long; ${rules.name} allows ${measurement.limit} (${unit.how}).`, 'NETWORK_TEXT_RULE'))
 }
 
 function checkForbiddenCharacters(rules: NetworkRules, text: string, field: string): Result<void, PostError> {
   const forbidden = rules.forbiddenCharacters?.find((character) => text.includes(character))
   if (forbidden === undefined) return ok(undefined)
 
-  return err(invalidInput(field, `${field} contains "${forbidden}", which ${rules.name} rejects; remove every ${rules.forbiddenCharacters!.join(' and ')}.`))
+  return err(invalidInput(field, `${field} contains "${forbidden}", which ${rules.name} rejects; remove every ${rules.forbiddenCharacters!.join(' and ')}.`, 'NETWORK_TEXT_RULE'))
 }
 
 function describeUnit(unit: TextUnit, counting: MeasureTextOptions): { noun: string; how: string } {

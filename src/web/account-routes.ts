@@ -48,9 +48,9 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AppDeps): void
 
     const result = await changePassword(deps, viewer.actor, { currentPassword: field(form, 'currentPassword'), newPassword, address: request.ip })
     if (!result.ok) {
-      const key = result.error.code === 'INVALID_INPUT' ? 'newPassword' : 'currentPassword'
-      const status = result.error.code === 'SIGN_IN_THROTTLED' ? 429 : 422
-      return renderAccount(request, reply, { [key]: result.error.message }, undefined, status)
+      const error = result.error
+      const errors = 'problems' in error ? problemsByField(error.problems) : { currentPassword: error.message }
+      return renderAccount(request, reply, errors, undefined, error.code === 'SIGN_IN_THROTTLED' ? 429 : 422)
     }
 
     setSessionCookie(request, reply, result.value)

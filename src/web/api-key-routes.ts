@@ -111,6 +111,8 @@ function parseExpiry(expiresIn: string, expiresOn: string, timeZone: string, now
   if (expiresIn === '' || expiresIn === 'never') return { ok: true, value: null }
   if (EXPIRY_PRESETS.includes(expiresIn)) return { ok: true, value: new Date(now + Number(expiresIn) * DAY_MS) }
   if (expiresIn !== 'date') return { ok: false, message: 'Choose when the key expires from the list.' }
+  // "Never" is the choice for no expiry, so a chosen-day expiry without its day is incomplete.
+  if (expiresOn.trim() === '') return { ok: false, message: 'The last day the key works is missing; choose a day, or choose Never under Expires.' }
 
   const instant = localToInstant(expiresOn, '23:59', timeZone)
   return instant.ok ? { ok: true, value: instant.value } : { ok: false, message: instant.message }
@@ -156,7 +158,10 @@ export function registerApiKeyRoutes(app: FastifyInstance, deps: AppDeps, limite
 
     const created = await createApiKey(deps, { accountId: viewer.account.id, name: values.name, expiresAt: expiry.value })
     if (!created.ok) {
-      return renderKeys(request, reply, { errors: { [createErrorField(created.error.code)]: created.error.message }, values, status: 422 })
+      const error = created.error
+      // The domain names the expiry as a UTC instant; the page names the day the viewer chose.
+      const message = error.code === 'INVALID_EXPIRY' && values.expiresIn === 'date' ? `The key would stop at 23:59 on ${values.expiresOn} (${viewer.account.timezone}), which has passed; choose a later day.` : error.message
+      return renderKeys(request, reply, { errors: { [createErrorField(error.code)]: message }, values, status: 422 })
     }
 
     return renderKeys(request, reply, { newKey: { plaintext: created.value.plaintext, name: created.value.record.name } })

@@ -4,13 +4,16 @@ import type { FieldProblem } from '../accounts/setup-account.ts'
 import { checkNewPassword } from '../auth/passwords.ts'
 import { endSession } from '../auth/sessions.ts'
 import { setPasswordWithApiKey } from '../auth/set-password-with-api-key.ts'
-import { signIn } from '../auth/sign-in.ts'
+import { signIn, type SignInError } from '../auth/sign-in.ts'
 import type { AppDeps } from '../deps.ts'
 import { setFlash } from './flash.ts'
 import { confirmationProblem, field, formBody, problemsByField } from './form.ts'
 import { renderPage } from './render.ts'
 import { clearSessionCookie, safeNextPath, setSessionCookie } from './viewer.ts'
 import { listTimeZones } from './zoned-time.ts'
+
+/** HTTP status of the sign-in page after each kind of failed sign-in. */
+const SIGN_IN_FAILURE_STATUS: Record<SignInError['code'], number> = { INVALID_INPUT: 422, INVALID_CREDENTIALS: 401, SIGN_IN_THROTTLED: 429 }
 
 /** First-run setup, sign-in, sign-out and setting a first password with an API key. */
 export function registerAuthRoutes(web: FastifyInstance, deps: AppDeps): void {
@@ -53,7 +56,7 @@ export function registerAuthRoutes(web: FastifyInstance, deps: AppDeps): void {
   web.get<{ Querystring: { next?: string } }>('/sign-in', async (request, reply) => {
     if (await isSetupOpen(deps)) return reply.redirect('/setup', 303)
     if (request.viewer !== null) return reply.redirect(safeNextPath(request.query.next), 303)
-    return renderPage(request, reply, 'sign-in', { title: 'Sign in' }, { email: '', next: safeNextPath(request.query.next), error: null })
+    return renderPage(request, reply, 'sign-in', { title: 'Sign in' }, { email: '', next: safeNextPath(request.query.next), error: null, errors: {} })
   })
 
   web.post('/sign-in', async (request, reply) => {
@@ -65,7 +68,9 @@ export function registerAuthRoutes(web: FastifyInstance, deps: AppDeps): void {
     if (!result.ok) {
       const error = result.error
       if (error.code === 'SIGN_IN_THROTTLED') void reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)))
-      return renderPage(request, reply, 'sign-in', { title: 'Sign in', status: error.code === 'SIGN_IN_THROTTLED' ? 429 : 401 }, { email, next, error: error.message })
+      const status = SIGN_IN_FAILURE_STATUS[error.code]
+      const errors = error.code === 'INVALID_INPUT' ? problemsByField(error.problems) : {}
+      return renderPage(request, reply, 'sign-in', { title: 'Sign in', status }, { email, next, error: error.message, errors })
     }
 
     // A session this browser already had ends, so only the new token works from here on.

@@ -6,10 +6,11 @@ import { validateWebhookUrl } from '../channels/webhook/webhook-channel.ts'
 import type { AppDeps } from '../deps.ts'
 import { registerConnectionRoutes } from './connection-routes.ts'
 import { setFlash } from './flash.ts'
-import { field, formBody, type FormBody } from './form.ts'
+import { errorSummaryItems, field, formBody, type FormBody } from './form.ts'
 import { accountValues, errorsFor, networkOf, readAccountInput, VISIBILITY_OPTIONS } from './network-forms.ts'
 import { presentChannel } from './present.ts'
 import { renderPage } from './render.ts'
+import { setSecretReveal } from './secret-reveal.ts'
 import { viewerChannels, viewerOrganizations } from './viewer-data.ts'
 import { viewerOf } from './viewer.ts'
 import { listTimeZones } from './zoned-time.ts'
@@ -24,8 +25,23 @@ const METHOD_OPTIONS = [
   { value: 'webhook', service: null, label: 'Deliver to a webhook', hint: 'For any service: your receiver gets each due post as a signed JSON request.' },
 ]
 
-/** Fields of the add page that an error can be shown next to. */
-const NEW_CHANNEL_FIELDS = ['service', 'name', 'timezone', 'method', 'webhookUrl', 'instance', 'accessToken', 'visibility', 'mastodonLanguage', 'identifier', 'appPassword', 'pdsUrl', 'blueskyLanguage']
+/** Element ids of the add page's fields that an error can be shown next to, by field name. */
+const NEW_CHANNEL_FIELD_IDS: Record<string, string> = {
+  service: 'channel-service',
+  name: 'channel-name',
+  timezone: 'channel-timezone',
+  method: 'channel-method',
+  webhookUrl: 'channel-webhook',
+  instance: 'new-instance',
+  accessToken: 'new-token',
+  visibility: 'new-visibility',
+  mastodonLanguage: 'new-mastodon-language',
+  identifier: 'new-identifier',
+  appPassword: 'new-app-password',
+  pdsUrl: 'new-pds',
+  blueskyLanguage: 'new-bluesky-language',
+}
+const NEW_CHANNEL_FIELDS = Object.keys(NEW_CHANNEL_FIELD_IDS)
 
 type NewChannelValues = ReturnType<typeof readNewChannelValues>
 
@@ -73,6 +89,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AppDeps): void
       timeZones: listTimeZones(),
       values: { organizationId: organizations[0]?.id ?? '', service: 'mastodon', name: '', timezone: viewer.account.timezone, webhookUrl: '', ...accountValues({}), method: 'mastodonAuthorization', ...values },
       errors,
+      errorSummary: errorSummaryItems(errors, (name) => NEW_CHANNEL_FIELD_IDS[name]),
     })
   }
 
@@ -103,12 +120,8 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AppDeps): void
   async function addWebhookChannel(request: FastifyRequest, reply: FastifyReply, values: NewChannelValues, problems: Record<string, string>) {
     const viewer = viewerOf(request)
     // Checked before the channel is added, so a mistyped address leaves no unconnected channel behind.
-    if (values.webhookUrl === '') {
-      problems.webhookUrl = 'Enter the address that should receive this channel\'s posts.'
-    } else {
-      const url = validateWebhookUrl(values.webhookUrl)
-      if (!url.ok) problems.webhookUrl = url.error.message
-    }
+    const url = validateWebhookUrl(values.webhookUrl)
+    if (!url.ok) problems.webhookUrl = url.error.message
     if (Object.keys(problems).length > 0) return renderNewChannel(request, reply, values, problems, 422)
 
     const added = await addChannel(deps, viewer.actor, { organizationId: values.organizationId, service: values.service, name: values.name, timezone: values.timezone })
@@ -119,7 +132,8 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AppDeps): void
       return reply.redirect(`/app/channels/${added.value.id}/connection`, 303)
     }
 
-    return renderPage(request, reply, 'channel-connected', { title: 'Channel connected', section: 'channels' }, { channel: presentChannel(connected.value.channel), secret: connected.value.secret, added: true })
+    setSecretReveal(deps, request, reply, viewer, added.value.id, { secret: connected.value.secret, added: true, entered: false })
+    return reply.redirect(`/app/channels/${added.value.id}/connected`, 303)
   }
 
   app.get<{ Params: { id: string } }>('/channels/:id', async (request, reply) => reply.redirect(`/app/channels/${encodeURIComponent(request.params.id)}/queue`, 303))

@@ -1,5 +1,5 @@
 import type { PostError } from '../posts/post-errors.ts'
-import type { AssetInput, ShareMode } from '../posts/post-input.ts'
+import { MAX_URL_LENGTH, type AssetInput, type ShareMode } from '../posts/post-input.ts'
 import { field, fieldList, type FormBody } from './form.ts'
 import { formatInZone, localToInstant } from './zoned-time.ts'
 
@@ -94,24 +94,100 @@ export function readDueAt(values: ComposeValues, timeZone: string): { ok: true; 
   return localToInstant(values.dueDate, values.dueTime, timeZone)
 }
 
-/** A post operation's failure as the composer shows it: next to a form field, or in the summary when `field` is null. */
+/**
+ * A post operation's failure as the composer shows it: next to a form field, or in the summary
+ * when `field` is null. `media-N` is the address field of the Nth media row shown, counted from 0.
+ */
 export interface ComposeProblem {
-  field: 'text' | 'dueAt' | null
+  field: 'text' | 'dueAt' | `media-${number}` | null
   message: string
 }
 
+/** Form values and context that {@link composeProblem} rewords a failure with. */
+export interface ComposeProblemContext {
+  dueAt: Date | null
+  viewerZone: string
+  /** The submitted media rows, blank ones included, as {@link readComposeValues} read them. */
+  media: readonly MediaRow[]
+  /** The channel the post failed on, for rules that differ between networks. */
+  channelName: string
+}
+
+const ASSET_FIELD = /^assets\[(\d+)\](\.\w+\.url)?/
+const SUPPORTED_SCHEMES = 'https:// or http://'
+
 /**
- * Rewords a domain failure for the composer. A broken rule about a field of the form is described
- * in the page's terms (media, Share now) and the viewer's zone. Every other failure keeps the
- * domain's message.
+ * Returns the index, among the rows that {@link mediaRowsForForm} shows, of the row that became
+ * asset `assetIndex`. {@link toAssets} skips rows without an address, so the two can differ.
  */
-export function composeProblem(error: PostError, dueAt: Date | null, viewerZone: string): ComposeProblem {
-  if (error.code === 'INVALID_INPUT' && error.rule === 'CONTENT_MISSING') {
+export function mediaRowIndexOfAsset(media: readonly MediaRow[], assetIndex: number): number {
+  const shownRows = media.filter((row) => row.url !== '' || row.altText !== '')
+  const withAddress = shownRows.flatMap((row, index) => (row.url === '' ? [] : [index]))
+
+  return withAddress[assetIndex] ?? -1
+}
+
+/** Rewords a media URL rule for the address field of media row `rowNumber` (counted from 1). */
+function mediaUrlMessage(rule: string | undefined, rowNumber: number, url: string): string | null {
+  const label = `Media address ${rowNumber}`
+  switch (rule) {
+    case 'URL_INVALID':
+      return `${label} ("${url.slice(0, 200)}") is not a valid URL; enter a full address that starts with ${SUPPORTED_SCHEMES}.`
+    case 'URL_SCHEME':
+      return `${label} starts with ${url.slice(0, url.indexOf(':') + 1)}, which Pigeon does not fetch; enter an address that starts with ${SUPPORTED_SCHEMES}.`
+    case 'URL_CREDENTIALS':
+      return `${label} contains a user name or password; remove them from the address.`
+    case 'URL_TOO_LONG':
+      return `${label} is ${url.length} characters long; Pigeon accepts at most ${MAX_URL_LENGTH}.`
+    default:
+      return null
+  }
+}
+
+/** Places an error about `assets[N]` next to the media row it came from, in the page's words. */
+function mediaProblem(error: { field: string; message: string; rule?: string }, media: readonly MediaRow[]): ComposeProblem | null {
+  const match = ASSET_FIELD.exec(error.field)
+  if (match === null) return null
+  const rowIndex = mediaRowIndexOfAsset(media, Number(match[1]))
+  if (rowIndex === -1) return null
+
+  const rowNumber = rowIndex + 1
+  const url = media.filter((row) => row.url !== '' || row.altText !== '')[rowIndex]?.url ?? ''
+  const reworded = match[2] === undefined ? null : mediaUrlMessage(error.rule, rowNumber, url)
+  // Other rules (a network's media limits, for example) keep their message, with the API's path replaced by the row's name.
+  const message = reworded ?? error.message.replace(/assets\[\d+\](\.\w+\.url)?/g, (path: string) => (path.endsWith('.url') ? `media address ${rowNumber}` : `media item ${rowNumber}`))
+
+  return { field: `media-${rowIndex}`, message }
+}
+
+/**
+ * Rewords a domain failure for the composer. A broken rule about a field of the form is placed
+ * next to that field and described in the page's terms (media address, Share now) and the
+ * viewer's zone. A text rule of one network names the channel. Every other failure keeps the
+ * domain's message for the summary.
+ */
+export function composeProblem(error: PostError, context: ComposeProblemContext): ComposeProblem {
+  if (error.code !== 'INVALID_INPUT') return { field: null, message: error.message }
+  if (error.rule === 'CONTENT_MISSING') {
     return { field: 'text', message: 'Text is required when the post has no media.' }
   }
-  if (error.code === 'INVALID_INPUT' && error.rule === 'DUE_AT_NOT_IN_FUTURE' && dueAt !== null) {
-    return { field: 'dueAt', message: `${formatInZone(dueAt.getTime(), viewerZone)} (${viewerZone}) is in the past; pick a later time, or choose Share now.` }
+  if (error.rule === 'DUE_AT_NOT_IN_FUTURE' && context.dueAt !== null) {
+    return { field: 'dueAt', message: `${formatInZone(context.dueAt.getTime(), context.viewerZone)} (${context.viewerZone}) is in the past; pick a later time, or choose Share now.` }
   }
+  if (error.field === 'text' && error.rule === 'NETWORK_TEXT_RULE') {
+    return { field: 'text', message: `${context.channelName}: ${error.message.replace(/^text /, 'the text ')}` }
+  }
+  if (error.field === 'text') return { field: 'text', message: error.message }
 
-  return { field: null, message: error.message }
+  return mediaProblem(error, context.media) ?? { field: null, message: error.message }
+}
+
+/**
+ * Adds a problem to the composer's field errors. A field that already has a different message
+ * keeps both, so each channel's own limit stays visible; an identical message is shown once.
+ */
+export function addFieldProblem(errors: Record<string, string>, field: string, message: string): void {
+  const existing = errors[field]
+  if (existing === undefined) errors[field] = message
+  else if (!existing.includes(message)) errors[field] = `${existing} ${message}`
 }

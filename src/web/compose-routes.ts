@@ -8,7 +8,7 @@ import { createIdea } from '../ideas/ideas.ts'
 import { getPost } from '../posts/get-post.ts'
 import type { ChannelRecord } from '../storage/channels-repo.ts'
 import type { PostRecord } from '../storage/posts-repo.ts'
-import { composeProblem, isShareMode, MEDIA_TYPES, mediaRowsForForm, mediaRowsFromAssets, mediaRowsFromIdea, readComposeValues, readDueAt, toAssets, toIdeaMedia, type ComposeValues } from './compose-form.ts'
+import { addFieldProblem, composeProblem, isShareMode, MEDIA_TYPES, mediaRowsForForm, mediaRowsFromAssets, mediaRowsFromIdea, readComposeValues, readDueAt, toAssets, toIdeaMedia, type ComposeValues } from './compose-form.ts'
 import { setFlash } from './flash.ts'
 import { field, formBody } from './form.ts'
 import { presentChannel, presentPost } from './present.ts'
@@ -91,10 +91,9 @@ export function registerComposeRoutes(app: FastifyInstance, deps: AppDeps): void
         created.push({ post: result.value, channelName })
         continue
       }
-      // A field's rule fails the same way on every channel, so the field shows it once.
-      const problem = composeProblem(result.error, dueAt.ok ? dueAt.value : null, viewer.account.timezone)
+      const problem = composeProblem(result.error, { dueAt: dueAt.ok ? dueAt.value : null, viewerZone: viewer.account.timezone, media: values.media, channelName })
       if (problem.field === null) failures.push(`${channelName}: ${problem.message}`)
-      else fieldErrors[problem.field] = problem.message
+      else addFieldProblem(fieldErrors, problem.field, problem.message)
     }
 
     if (failures.length > 0 || Object.keys(fieldErrors).length > 0) {
@@ -168,7 +167,7 @@ export function registerComposeRoutes(app: FastifyInstance, deps: AppDeps): void
     if (!edited.ok) {
       // A post kept at its own time fails when that time has passed, so the message names the stored time.
       const dueAt = command.dueAt ?? (post.value.dueAt === null ? null : new Date(post.value.dueAt))
-      const problem = composeProblem(edited.error, dueAt, viewer.account.timezone)
+      const problem = composeProblem(edited.error, { dueAt, viewerZone: viewer.account.timezone, media: values.media, channelName: channel.value.name })
       return renderEditor(request, reply, post.value, channel.value, values, { [problem.field ?? 'form']: problem.message }, 422)
     }
     setFlash(request, reply, { kind: 'success', text: describeCreated([{ post: edited.value, channelName: channel.value.name }], edited.value.status === 'draft', viewer.account.timezone).replace(/^Created/, 'Saved') })

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { connectWebhook, serviceName } from '../channel-settings/channel-settings.ts'
+import { connectWebhook, getChannel, serviceName } from '../channel-settings/channel-settings.ts'
 import { connectNetworkAccount } from '../channel-settings/connect-network-account.ts'
 import { describeChannelConnection, type ChannelConnectionDetails } from '../channel-settings/connection-details.ts'
 import { disconnectChannel, finishMastodonAuthorization } from '../channel-settings/network-connections.ts'
@@ -9,6 +9,7 @@ import { field, formBody, optionalField } from './form.ts'
 import { accountValues, errorsFor, readAccountInput, VISIBILITY_OPTIONS } from './network-forms.ts'
 import { presentChannel, safeHref } from './present.ts'
 import { renderPage } from './render.ts'
+import { setSecretReveal, takeSecretReveal } from './secret-reveal.ts'
 import { viewerOf } from './viewer.ts'
 
 /** Fields of the connection page that an error can be shown next to. */
@@ -69,15 +70,34 @@ export function registerConnectionRoutes(app: FastifyInstance, deps: AppDeps): v
   app.post<Params>('/channels/:id/webhook', async (request, reply) => {
     const form = formBody(request.body)
     const webhookUrl = field(form, 'webhookUrl').trim()
+    const enteredSecret = optionalField(form, 'secret')
+    const viewer = viewerOf(request)
 
-    const connected = await connectWebhook(deps, viewerOf(request).actor, { channelId: request.params.id, url: webhookUrl, secret: optionalField(form, 'secret') })
+    const connected = await connectWebhook(deps, viewer.actor, { channelId: request.params.id, url: webhookUrl, secret: enteredSecret })
     if (!connected.ok) {
       if (connected.error.code === 'CHANNEL_NOT_FOUND') return reply.callNotFound()
       const error = connected.error.code === 'INVALID_INPUT' && connected.error.field === 'url' ? { ...connected.error, field: 'webhookUrl' } : connected.error
       return renderConnection(request, reply, request.params.id, { values: { webhookUrl }, errors: errorsFor(error, null, CONNECTION_FIELDS), status: 422 })
     }
 
-    return renderPage(request, reply, 'channel-connected', { title: 'Channel connected', section: 'channels' }, { channel: presentChannel(connected.value.channel), secret: connected.value.secret, added: false })
+    setSecretReveal(deps, request, reply, viewer, connected.value.channel.id, { secret: connected.value.secret, added: false, entered: enteredSecret !== null })
+    return reply.redirect(`/app/channels/${connected.value.channel.id}/connected`, 303)
+  })
+
+  // The page after connecting a webhook shows its signing secret once; a reload finds none and
+  // goes back to the connection page.
+  app.get<Params>('/channels/:id/connected', async (request, reply) => {
+    const viewer = viewerOf(request)
+    const channel = await getChannel(deps, viewer.actor, request.params.id)
+    if (!channel.ok) return reply.callNotFound()
+    const reveal = takeSecretReveal(deps, request, reply, viewer, channel.value.id)
+    if (reveal === null) {
+      setFlash(request, reply, { kind: 'info', text: 'The signing secret is shown only once, right after connecting. To get a new one, connect the webhook again with the secret field left empty.' })
+      return reply.redirect(`/app/channels/${channel.value.id}/connection`, 303)
+    }
+
+    const title = reveal.added ? 'Channel added' : 'Webhook connected'
+    return renderPage(request, reply, 'channel-connected', { title, section: 'channels' }, { channel: presentChannel(channel.value), ...reveal })
   })
 
   app.post<Params>('/channels/:id/account', async (request, reply) => {

@@ -2,12 +2,13 @@ import type { CookieSerializeOptions } from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 /** Cookies the web app sets, by role. */
-export type WebCookie = 'session' | 'csrf' | 'flash'
+export type WebCookie = 'session' | 'csrf' | 'flash' | 'secretReveal'
 
 const BASE_NAMES: Record<WebCookie, string> = {
   session: 'pigeon_session',
   csrf: 'pigeon_csrf',
   flash: 'pigeon_flash',
+  secretReveal: 'pigeon_secret_reveal',
 }
 
 /**

@@ -45,3 +45,18 @@ export function confirmationProblem(password: string, confirmation: string, fiel
 
   return { field, message: 'The two passwords differ; type the same password twice.' }
 }
+
+/** One message of a page's error summary, linked to its field's element when `fieldId` is set. */
+export interface ErrorSummaryItem {
+  fieldId: string | null
+  message: string
+}
+
+/**
+ * Lists the messages of an `errors` map for the error summary at the top of a page, each linked to
+ * the element id that `fieldIdOf` returns for its field. A field without an element (such as
+ * `form`) is listed without a link.
+ */
+export function errorSummaryItems(errors: Record<string, string>, fieldIdOf: (field: string) => string | undefined): ErrorSummaryItem[] {
+  return Object.entries(errors).map(([name, message]) => ({ fieldId: fieldIdOf(name) ?? null, message }))
+}

@@ -89,6 +89,8 @@ export async function registerWeb(web: FastifyInstance, deps: AppDeps, limiter: 
     async (app) => {
       app.setNotFoundHandler(async (request, reply) => renderPage(request, reply, 'error', { title: 'Page not found', status: 404 }, { heading: 'Page not found', message: 'There is no page at this address. Use the navigation to find your way.' }))
       app.get('/', async (_request, reply) => reply.redirect('/app/channels', 303))
+      // The Settings link of the navigation opens the API keys; the bare address goes there too.
+      app.get('/settings', async (_request, reply) => reply.redirect('/app/settings/api', 303))
       registerChannelRoutes(app, deps)
       registerScheduleRoutes(app, deps)
       registerPostRoutes(app, deps)

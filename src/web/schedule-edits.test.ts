@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { StoredScheduleDay } from '../storage/channels-repo.ts'
-import { withDayPaused, withTimeAdded, withTimeRemoved } from './schedule-edits.ts'
+import { addTimeProblem, withDayPaused, withTimeAdded, withTimeRemoved } from './schedule-edits.ts'
 
 const SCHEDULE: StoredScheduleDay[] = [
   { day: 'mon', times: ['09:00', '17:00'], paused: false },
@@ -9,6 +9,22 @@ const SCHEDULE: StoredScheduleDay[] = [
 ]
 
 describe('schedule edits', () => {
+  it('accepts a new time', () => {
+    assert.equal(addTimeProblem(SCHEDULE, 'mon', '12:00'), null)
+  })
+
+  it('reports a missing new time', () => {
+    assert.equal(addTimeProblem(SCHEDULE, 'sat', ''), 'The new time for Saturday is missing; enter it as HH:MM in 24-hour time.')
+  })
+
+  it('reports a malformed new time', () => {
+    assert.equal(addTimeProblem(SCHEDULE, 'sun', '9:00'), '"9:00" is not a valid time for Sunday; enter it as HH:MM in 24-hour time, 00:00 to 23:59.')
+  })
+
+  it('reports a time the day has', () => {
+    assert.equal(addTimeProblem(SCHEDULE, 'mon', '17:00'), '17:00 is already in the schedule for Monday, so nothing was changed.')
+  })
+
   it('adds a time to one day', () => {
     assert.deepEqual(withTimeAdded(SCHEDULE, 'mon', '12:00'), [
       { day: 'mon', times: ['09:00', '17:00', '12:00'], paused: false },

@@ -4,17 +4,24 @@ import type { AppDeps } from '../deps.ts'
 import type { ScheduleDayInput } from '../posts/queue-slots.ts'
 import type { ChannelRecord } from '../storage/channels-repo.ts'
 import { setFlash } from './flash.ts'
-import { field, formBody } from './form.ts'
+import { errorSummaryItems, field, formBody } from './form.ts'
 import { presentChannel, presentPost } from './present.ts'
 import { renderPage } from './render.ts'
-import { hasTime, unchanged, withDayPaused, withTimeAdded, withTimeRemoved } from './schedule-edits.ts'
+import { addTimeProblem, dayName, hasTime, unchanged, withDayPaused, withTimeAdded, withTimeRemoved } from './schedule-edits.ts'
 import { listViewerPosts } from './viewer-posts.ts'
 import { viewerOf, type Viewer } from './viewer.ts'
 import { listTimeZones } from './zoned-time.ts'
 
-const DAY_NAMES: Record<string, string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' }
 /** A schedule form's change to save, or the problem that stops it before the domain is asked. */
 type ScheduleChange = { schedule: ScheduleDayInput[]; timezone?: string } | { problem: string }
+/**
+ * Form state of the schedule page after a rejected change: messages by field ('timezone' or
+ * 'time-<day>') and the values the viewer typed, so the fields keep them.
+ */
+interface ScheduleFormState {
+  errors: Record<string, string>
+  values: { timezone?: string; times?: Record<string, string> }
+}
 /** Queued posts the schedule page lists to show the effect of a change. */
 const QUEUE_PREVIEW_LENGTH = 10
 
@@ -38,40 +45,48 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: AppDeps): voi
     const channel = await getChannel(deps, viewer.actor, request.params.id)
     if (!channel.ok) return reply.callNotFound()
 
-    return renderSchedule(request, reply, channel.value, {}, 200)
+    return renderSchedule(request, reply, channel.value, { errors: {}, values: {} }, 200)
   })
 
-  async function renderSchedule(request: FastifyRequest, reply: FastifyReply, channel: ChannelRecord, errors: Record<string, string>, status: number) {
+  async function renderSchedule(request: FastifyRequest, reply: FastifyReply, channel: ChannelRecord, form: ScheduleFormState, status: number) {
     const viewer = viewerOf(request)
     const queue = await queuedPosts(deps, viewer, channel.id)
 
     return renderPage(request, reply, 'schedule', { title: `Posting schedule of ${channel.name}`, section: 'channels', status }, {
       channel: presentChannel(channel),
       isQueuePaused: channel.isQueuePaused,
-      days: channel.postingSchedule.map((entry) => ({ day: entry.day, name: DAY_NAMES[entry.day] ?? entry.day, times: entry.times, paused: entry.paused })),
+      days: channel.postingSchedule.map((entry) => ({ day: entry.day, name: dayName(entry.day), times: entry.times, paused: entry.paused, newTime: form.values.times?.[entry.day] ?? '' })),
       queue: queue.slice(0, QUEUE_PREVIEW_LENGTH).map((post) => presentPost(post, channel, viewer.account.timezone)),
       queueLength: queue.length,
       timeZones: listTimeZones(),
-      errors,
+      timezone: form.values.timezone ?? channel.timezone,
+      errors: form.errors,
+      errorSummary: errorSummaryItems(form.errors, (name) => (name === 'timezone' ? 'schedule-timezone' : `add-time-${name.slice('time-'.length)}`)),
     })
   }
 
   /**
    * Applies one schedule change through the domain and redirects back with what happened to the
    * queue. A change that returns a problem, or that the domain rejects, shows the page again with
-   * the message next to `errorField`, and nothing is saved.
+   * the message next to `errorField` and the `typed` values in their fields, and nothing is saved.
    */
-  async function saveSchedule(request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, change: (channel: ChannelRecord) => ScheduleChange, errorField: string) {
+  async function saveSchedule(
+    request: FastifyRequest<{ Params: { id: string } }>,
+    reply: FastifyReply,
+    change: (channel: ChannelRecord) => ScheduleChange,
+    errorField: string,
+    typed: ScheduleFormState['values'] = {},
+  ) {
     const viewer = viewerOf(request)
     const channel = await getChannel(deps, viewer.actor, request.params.id)
     if (!channel.ok) return reply.callNotFound()
     const before = new Map((await queuedPosts(deps, viewer, channel.value.id)).map((post) => [post.id, post.dueAt]))
 
     const changed = change(channel.value)
-    if ('problem' in changed) return renderSchedule(request, reply, channel.value, { [errorField]: changed.problem }, 422)
+    if ('problem' in changed) return renderSchedule(request, reply, channel.value, { errors: { [errorField]: changed.problem }, values: typed }, 422)
     const { schedule, timezone } = changed
     const updated = await updatePostingSchedule(deps, viewer.actor, { channelId: channel.value.id, schedule, timezone: timezone ?? null })
-    if (!updated.ok) return renderSchedule(request, reply, channel.value, { [errorField]: updated.error.message }, 422)
+    if (!updated.ok) return renderSchedule(request, reply, channel.value, { errors: { [errorField]: updated.error.message }, values: typed }, 422)
 
     const after = await queuedPosts(deps, viewer, channel.value.id)
     const moved = after.filter((post) => before.get(post.id) !== post.dueAt).length
@@ -84,9 +99,9 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: AppDeps): voi
     const day = field(form, 'day')
     const time = field(form, 'time')
     return saveSchedule(request, reply, (channel) => {
-      if (hasTime(channel.postingSchedule, day, time)) return { problem: `${time} is already in the schedule for ${DAY_NAMES[day] ?? day}, so nothing was changed.` }
-      return { schedule: withTimeAdded(channel.postingSchedule, day, time) }
-    }, `time-${day}`)
+      const problem = addTimeProblem(channel.postingSchedule, day, time)
+      return problem === null ? { schedule: withTimeAdded(channel.postingSchedule, day, time) } : { problem }
+    }, `time-${day}`, { times: { [day]: time } })
   })
 
   app.post<{ Params: { id: string } }>('/channels/:id/schedule/times/remove', async (request, reply) => {
@@ -95,7 +110,7 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: AppDeps): voi
     const time = field(form, 'time')
     return saveSchedule(request, reply, (channel) => {
       // A time removed in another tab, or by the API, is reported instead of saving an unchanged schedule.
-      if (!hasTime(channel.postingSchedule, day, time)) return { problem: `${time} is not in the schedule for ${DAY_NAMES[day] ?? day}, so nothing was changed. Another page or an API client may have removed it.` }
+      if (!hasTime(channel.postingSchedule, day, time)) return { problem: `${time} is not in the schedule for ${dayName(day)}, so nothing was changed. Another page or an API client may have removed it.` }
       return { schedule: withTimeRemoved(channel.postingSchedule, day, time) }
     }, `time-${day}`)
   })
@@ -107,7 +122,7 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: AppDeps): voi
 
   app.post<{ Params: { id: string } }>('/channels/:id/schedule/timezone', async (request, reply) => {
     const timezone = field(formBody(request.body), 'timezone').trim()
-    return saveSchedule(request, reply, (channel) => ({ schedule: unchanged(channel.postingSchedule), timezone }), 'timezone')
+    return saveSchedule(request, reply, (channel) => ({ schedule: unchanged(channel.postingSchedule), timezone }), 'timezone', { timezone })
   })
 
   app.post<{ Params: { id: string } }>('/channels/:id/queue/pause', async (request, reply) => {

@@ -52,6 +52,30 @@ describe('zoned formatting', () => {
     assert.equal(listTimeZones().includes('Europe/Berlin'), true)
   })
 
+  it('suggests current zone names', () => {
+    const zones = listTimeZones()
+
+    assert.equal(zones[0], 'UTC')
+    assert.ok(zones.includes('Asia/Kolkata'))
+    assert.ok(zones.includes('Europe/Kyiv'))
+    assert.ok(!zones.includes('Asia/Calcutta'))
+    assert.ok(!zones.includes('Europe/Kiev'))
+    assert.equal(new Set(zones).size, zones.length, 'no zone is listed twice')
+  })
+
+  it('suggests only zones Intl accepts', () => {
+    const rejected = listTimeZones().filter((timeZone) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone })
+        return false
+      } catch {
+        return true
+      }
+    })
+
+    assert.deepEqual(rejected, [])
+  })
+
   it('parses only real calendar dates', () => {
     assert.equal(parseCalendarDate('2028-02-29'), Date.UTC(2028, 1, 29))
     assert.equal(parseCalendarDate('2030-02-29'), null)

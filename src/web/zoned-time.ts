@@ -125,9 +125,55 @@ export function formatCalendarDate(calendarMs: number): string {
   return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`
 }
 
-/** Lists the IANA zones this Node.js build knows, plus UTC, for a time zone picker. */
-export function listTimeZones(): string[] {
+// CLDR, which Intl.supportedValuesOf follows on Node 20 (ICU 78.2), still lists these zones under
+// names that IANA has since replaced. The picker suggests the current name, and both names stay
+// valid input because Intl accepts either.
+const CURRENT_ZONE_NAMES: Record<string, string> = {
+  'Africa/Asmera': 'Africa/Asmara',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+}
+
+let timeZoneList: readonly string[] | undefined
+
+/**
+ * Lists the IANA zones this Node.js build supports, for a time zone picker: UTC first, then the others
+ * sorted, under their current IANA names (Asia/Kolkata, not Asia/Calcutta). A current name that
+ * this build's Intl rejects is left out in favour of the old one.
+ */
+export function listTimeZones(): readonly string[] {
+  if (timeZoneList !== undefined) return timeZoneList
+
   // NOTE: Node 20's list leaves out UTC, though every zone check accepts it.
-  const zones = Intl.supportedValuesOf('timeZone')
-  return zones.includes('UTC') ? zones : ['UTC', ...zones]
+  const zones = Intl.supportedValuesOf('timeZone').map((zone) => {
+    const current = CURRENT_ZONE_NAMES[zone]
+    return current !== undefined && isKnownZone(current) ? current : zone
+  })
+  timeZoneList = ['UTC', ...[...new Set(zones)].filter((zone) => zone !== 'UTC').sort()]
+
+  return timeZoneList
+}
+
+function isKnownZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone })
+    return true
+  } catch {
+    return false
+  }
 }

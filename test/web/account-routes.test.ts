@@ -66,5 +66,31 @@ for (const dialect of DIALECTS) {
 
       assert.notEqual(otherAccount.body.data?.account?.timezone, 'Asia/Tokyo')
     })
+
+    it('suggests current timezone names', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+
+      const page = await browser.get('/app/settings/account')
+      const saved = await browser.submit('/app/settings/account', '/app/settings/profile', { name: 'Olive', timezone: 'Asia/Calcutta' })
+
+      assert.match(page.html, /<option value="Asia\/Kolkata">/)
+      assert.doesNotMatch(page.html, /<option value="Asia\/Calcutta">/)
+      assert.equal(saved.status, 303, 'the old name is still accepted')
+    })
+  })
+
+  describe(`${dialect}: Settings`, () => {
+    it('opens the API keys at /app/settings', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+
+      const response = await browser.get('/app/settings')
+
+      assert.equal(response.status, 303)
+      assert.equal(response.location, '/app/settings/api')
+    })
   })
 }

@@ -94,7 +94,20 @@ for (const dialect of DIALECTS) {
 
       assert.equal(response.status, 422)
       assert.equal(key, undefined)
-      assert.match(pageText(response.html), /is in the past/)
+      assert.match(response.html, /id="key-expires-on-error">The key would stop at 23:59 on 2001-01-01 \(Europe\/Berlin\), which has passed; choose a later day\.</)
+      assert.doesNotMatch(pageText(response.html), /Z is in the past/)
+    })
+
+    it('asks for a missing expiry day', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+
+      const { response, key } = await createKey(browser, { name: 'undated', expiresIn: 'date', expiresOn: '' })
+
+      assert.equal(response.status, 422)
+      assert.equal(key, undefined)
+      assert.match(response.html, /id="key-expires-on-error">The last day the key works is missing; choose a day, or choose Never under Expires\.</)
     })
 
     it('rotates without grace', async (t) => {

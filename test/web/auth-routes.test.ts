@@ -99,6 +99,18 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch(response.html, /long password/, 'passwords are never sent back')
     })
 
+    it('rejects a name over 200 characters', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+
+      const response = await browser.submit('/setup', '/setup', { name: 'n'.repeat(500), email: OWNER.email, password: OWNER.password, passwordConfirmation: OWNER.password, organizationName: 'Org', timezone: 'UTC' })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="setup-name-error">Name must be at most 200 characters; it has 500\.</)
+      assert.match(pageText(response.html), /The account was not created: one field needs correcting/)
+      assert.equal((await browser.get('/')).location, '/setup')
+    })
+
     it('rejects differing passwords', async (t) => {
       const { client } = await startWebTestApp(t, dialect)
 
@@ -143,6 +155,24 @@ for (const dialect of DIALECTS) {
       assert.equal(after.status, 303)
       assert.equal(after.location, '/sign-in?next=%2Fapp%2Fchannels')
       assert.equal(replayed.location, '/sign-in?next=%2Fapp%2Fchannels', 'a signed-out session cookie stays dead')
+    })
+
+    it('asks for empty sign-in fields', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      await setUpOwner(client())
+      const browser = client()
+
+      const empty = await signIn(browser, '', '')
+      const noPassword = await signIn(browser, OWNER.email, '')
+
+      assert.equal(empty.status, 422)
+      assert.match(empty.html, /id="sign-in-email-error">Email address is missing\.</)
+      assert.match(empty.html, /id="sign-in-password-error">Password is missing\.</)
+      assert.doesNotMatch(pageText(empty.html), /incorrect/)
+      assert.equal(noPassword.status, 422)
+      assert.doesNotMatch(noPassword.html, /id="sign-in-email-error"/)
+      assert.match(noPassword.html, /id="sign-in-email"[^>]*value="owner@example\.com"/)
+      assert.match(noPassword.html, /id="sign-in-password-error">Password is missing\.</)
     })
 
     it('returns to the requested page', async (t) => {
@@ -225,6 +255,18 @@ for (const dialect of DIALECTS) {
       assert.equal(response.status, 422)
       assert.match(pageText(response.html), /The current password is incorrect/)
       assert.equal(still.status, 200)
+    })
+
+    it('reports a wrong and a short password together', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+
+      const response = await browser.submit('/app/settings/account', '/app/settings/password', { currentPassword: 'wrong password', newPassword: 'short', newPasswordConfirmation: 'short' })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="account-currentPassword-error">The current password is incorrect\.</)
+      assert.match(response.html, /id="account-newPassword-error">The password must be at least 12 characters long; it has 5\.</)
     })
 
     it('reports both new-password errors', async (t) => {

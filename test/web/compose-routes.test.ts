@@ -114,7 +114,8 @@ for (const dialect of DIALECTS) {
       const text = pageText(response.html)
 
       assert.equal(response.status, 422)
-      assert.match(text, /Created on Composer test\. Not created: Sky: text is 400 graphemes long; Bluesky allows 300/)
+      assert.match(response.html, /id="compose-text-error">Sky: the text is 400 graphemes long; Bluesky allows 300 /)
+      assert.match(text, /Created on Composer test\. Not created on the other channels; correct the fields marked below\./)
       assert.equal(text.split('Bluesky allows 300').length - 1, 1)
       assert.equal(response.html.split('notice-error').length - 1, 1)
     })
@@ -213,7 +214,30 @@ for (const dialect of DIALECTS) {
       const response = await composePost(browser, { channelIds: [channel.id], text: 'sneaky', media: [{ type: 'image', url: 'javascript:alert(1)', altText: '' }] })
 
       assert.equal(response.status, 422)
-      assert.match(pageText(response.html), /assets\[0\]\.image\.url .* not a valid URL|must use http or https/)
+      assert.match(response.html, /id="media-url-0-error">Media address 1 starts with javascript:, which Pigeon does not fetch; enter an address that starts with https:\/\/ or http:\/\/\.</)
+    })
+
+    it('words a bad media address', async (t) => {
+      const { browser, channel } = await setUp(t, dialect)
+
+      const response = await composePost(browser, { channelIds: [channel.id], text: 'look', media: [{ type: 'image', url: 'not a url', altText: '' }] })
+      const text = pageText(response.html)
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="media-url-0-error">Media address 1 \(&quot;not a url&quot;\) is not a valid URL; enter a full address that starts with https:\/\/ or http:\/\/\.</)
+      assert.match(response.html, /id="media-url-0"[^>]*value="not a url"[^>]*aria-invalid="true"/)
+      assert.match(text, /Nothing was saved: correct the field marked below\./)
+      assert.doesNotMatch(text, /assets\[0\]|Not created/)
+    })
+
+    it('names the media row shown', async (t) => {
+      const { browser, channel } = await setUp(t, dialect)
+
+      const response = await composePost(browser, { channelIds: [channel.id], text: 'look', media: [{ type: 'image', url: '', altText: 'alt without an address' }, { type: 'link', url: 'ftp://example.com/file', altText: '' }] })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="media-url-1-error">Media address 2 starts with ftp:, which Pigeon does not fetch; enter an address that starts with https:\/\/ or http:\/\/\.</)
+      assert.doesNotMatch(response.html, /id="media-url-0-error"/)
     })
 
     it('posts to several channels at once', async (t) => {

@@ -54,6 +54,8 @@ for (const dialect of DIALECTS) {
 
       assert.equal(response.status, 422)
       assert.match(response.html, /id="add-time-mon-error">09:00 is already in the schedule for Monday, so nothing was changed\.</)
+      assert.match(response.html, /id="add-time-mon"[^>]*value="09:00"/)
+      assert.match(response.html, /id="add-time-tue"[^>]*value=""/)
       assert.doesNotMatch(pageText(response.html), /Posting schedule saved/)
       assert.doesNotMatch(pageText(page.html), /Posting schedule saved/)
       assert.equal(after?.updatedAt, before?.updatedAt)
@@ -75,17 +77,45 @@ for (const dialect of DIALECTS) {
       assert.equal(after?.updatedAt, before?.updatedAt)
     })
 
-    it('shows the domain message for a bad time', async (t) => {
+    it('names the weekday of a bad time', async (t) => {
       const { client } = await startWebTestApp(t, dialect)
       const browser = client()
       await setUpOwner(browser)
       const channel = await addWebhookChannel(browser, { name: 'Scheduled', webhookUrl: HOOK })
 
-      const response = await browser.submit(`/app/channels/${channel.id}/schedule`, `/app/channels/${channel.id}/schedule/times`, { day: 'wed', time: '25:00' })
+      const response = await browser.submit(`/app/channels/${channel.id}/schedule`, `/app/channels/${channel.id}/schedule/times`, { day: 'sat', time: '25:99' })
 
       assert.equal(response.status, 422)
-      assert.match(pageText(response.html), /Invalid time "25:00" on wed: use HH:MM in 24-hour time/)
-      assert.match(response.html, /id="add-time-wed"[^>]*aria-invalid="true"/)
+      assert.match(response.html, /id="add-time-sat-error">&quot;25:99&quot; is not a valid time for Saturday; enter it as HH:MM in 24-hour time, 00:00 to 23:59\.</)
+      assert.match(response.html, /id="add-time-sat"[^>]*value="25:99"[^>]*aria-invalid="true"/)
+    })
+
+    it('reports a missing time', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+      const channel = await addWebhookChannel(browser, { name: 'Scheduled', webhookUrl: HOOK })
+
+      const response = await browser.submit(`/app/channels/${channel.id}/schedule`, `/app/channels/${channel.id}/schedule/times`, { day: 'sat', time: '' })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="add-time-sat-error">The new time for Saturday is missing; enter it as HH:MM in 24-hour time\.</)
+      assert.doesNotMatch(pageText(response.html), /Invalid time/)
+    })
+
+    it('summarizes an add-time error at the top', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+      const channel = await addWebhookChannel(browser, { name: 'Scheduled', webhookUrl: HOOK })
+
+      const response = await browser.submit(`/app/channels/${channel.id}/schedule`, `/app/channels/${channel.id}/schedule/times`, { day: 'sat', time: '' })
+      const summary = /<div class="notice notice-error error-summary" role="alert" id="error-summary">([\s\S]*?)<\/div>/.exec(response.html)
+
+      assert.ok(summary, 'the page has an error summary')
+      assert.ok(response.html.indexOf('id="error-summary"') < response.html.indexOf('id="times-heading"'), 'the summary comes before the schedule')
+      assert.match(pageText(summary[1]!), /^The posting schedule was not changed: The new time for Saturday is missing; enter it as HH:MM in 24-hour time\.$/)
+      assert.match(summary[1]!, /<a href="#add-time-sat">/)
     })
 
     it('pauses and resumes a day', async (t) => {
@@ -150,12 +180,28 @@ for (const dialect of DIALECTS) {
       const { client } = await startWebTestApp(t, dialect)
       const browser = client()
       await setUpOwner(browser)
-      const channel = await addWebhookChannel(browser, { name: 'Scheduled', webhookUrl: HOOK })
+      const channel = await addWebhookChannel(browser, { name: 'Scheduled', webhookUrl: HOOK, timezone: 'Europe/Berlin' })
 
-      const response = await browser.submit(`/app/channels/${channel.id}/schedule`, `/app/channels/${channel.id}/schedule/timezone`, { timezone: 'Atlantis/Capital' })
+      const response = await browser.submit(`/app/channels/${channel.id}/schedule`, `/app/channels/${channel.id}/schedule/timezone`, { timezone: 'Mars/Olympus' })
 
       assert.equal(response.status, 422)
-      assert.match(pageText(response.html), /"Atlantis\/Capital" is not an IANA timezone/)
+      assert.match(response.html, /id="schedule-timezone-error">&quot;Mars\/Olympus&quot; is not an IANA timezone; use a name such as Europe\/London or America\/New_York\.</)
+      assert.match(response.html, /id="schedule-timezone" name="timezone"[^>]*value="Mars\/Olympus"/)
+      assert.match(response.html, /<a href="#schedule-timezone">&quot;Mars\/Olympus&quot; is not an IANA timezone/)
+    })
+
+    it('reports a missing timezone', async (t) => {
+      const { client } = await startWebTestApp(t, dialect)
+      const browser = client()
+      await setUpOwner(browser)
+      const channel = await addWebhookChannel(browser, { name: 'Scheduled', webhookUrl: HOOK, timezone: 'Europe/Berlin' })
+
+      const response = await browser.submit(`/app/channels/${channel.id}/schedule`, `/app/channels/${channel.id}/schedule/timezone`, { timezone: ' ' })
+
+      assert.equal(response.status, 422)
+      assert.match(response.html, /id="schedule-timezone-error">Timezone is missing; use a name such as Europe\/London or America\/New_York\.</)
+      assert.match(response.html, /id="schedule-timezone" name="timezone"[^>]*value=""/)
+      assert.match(pageText(response.html), /The posting schedule was not changed: Timezone is missing/)
     })
   })
 }

@@ -400,6 +400,13 @@ describe('validateWebhookUrl', () => {
     assert.match(result.error.message, /host is missing/)
   })
 
+  it('reports a blank URL as missing', () => {
+    const result = validateWebhookUrl('  ')
+
+    assert.ok(!result.ok)
+    assert.equal(result.error.message, "The webhook address is missing. Enter the address that should receive this channel's posts, such as https://example.com/hooks/pigeon.")
+  })
+
   it('rejects relative URL', () => {
     const result = validateWebhookUrl('/hooks/pigeon')
 

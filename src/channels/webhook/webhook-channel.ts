@@ -49,11 +49,15 @@ const NOT_SENT_ERROR_CODES = new Set([
 
 /**
  * Checks that a webhook URL is an absolute http or https URL with a host and without a username or
- * password. Returns INVALID_WEBHOOK_URL with a message that names the problem and the fix.
+ * password. Returns INVALID_WEBHOOK_URL with a message that names the problem and the fix; a blank
+ * URL is reported as missing.
  * @remarks Limitation: it does not block loopback or private-network hosts, so whoever may set a
  * webhook URL can make the worker send requests to internal services.
  */
 export function validateWebhookUrl(url: string): Result<URL, WebhookUrlError> {
+  if (url.trim() === '') {
+    return invalidUrl('The webhook address is missing. Enter the address that should receive this channel\'s posts, such as https://example.com/hooks/pigeon.')
+  }
   let parsed: URL
   try {
     parsed = new URL(url)

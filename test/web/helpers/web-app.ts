@@ -51,8 +51,9 @@ export async function signIn(client: WebClient, email = OWNER.email, password = 
 
 /** Adds a webhook channel through the form and returns its id and signing secret. */
 export async function addWebhookChannel(client: WebClient, fields: { name: string; webhookUrl: string; service?: string; timezone?: string }): Promise<{ id: string; secret: string }> {
-  const response = await client.submit('/app/channels/new', '/app/channels', { service: fields.service ?? 'mastodon', name: fields.name, timezone: fields.timezone ?? 'Europe/Berlin', webhookUrl: fields.webhookUrl })
-  if (response.status !== 200) throw new Error(`adding a channel failed with ${response.status}: ${response.html.slice(0, 800)}`)
+  const added = await client.submit('/app/channels/new', '/app/channels', { service: fields.service ?? 'mastodon', name: fields.name, timezone: fields.timezone ?? 'Europe/Berlin', webhookUrl: fields.webhookUrl })
+  if (added.status !== 303 || added.location === null) throw new Error(`adding a channel failed with ${added.status}: ${added.html.slice(0, 800)}`)
+  const response = await client.get(added.location)
   const id = /\/app\/channels\/([0-9a-f]{24})\/schedule/.exec(response.html)?.[1]
   const secret = /id="webhook-secret"[^>]*value="([^"]+)"/.exec(response.html)?.[1]
   if (id === undefined || secret === undefined) throw new Error('the channel page shows no channel id or secret')

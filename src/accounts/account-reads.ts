@@ -47,6 +47,21 @@ export class AccountReadCache {
   }
 }
 
+/**
+ * Returns the account when it is in the cache, without a promise, so a resolver can reply at
+ * once; otherwise undefined, and the caller uses `getAccount`.
+ */
+export function cachedAccount(deps: AppDeps, accountId: string): AccountRecord | undefined {
+  const cache = deps.accountCache
+  return cache.get(cache.accountMap(), accountId, deps.nowMs())
+}
+
+/** Like `cachedAccount`, for the account's organizations. */
+export function cachedOrganizations(deps: AppDeps, accountId: string): OrganizationRecord[] | undefined {
+  const cache = deps.accountCache
+  return cache.get(cache.organizationMap(), accountId, deps.nowMs())
+}
+
 /** Reads an account, through the cache. */
 export async function getAccount(deps: AppDeps, accountId: string): Promise<AccountRecord | undefined> {
   const now = deps.nowMs()

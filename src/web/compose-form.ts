@@ -47,7 +47,7 @@ export function readComposeValues(form: FormBody): ComposeValues {
 
 /** Fills the media rows up to {@link MEDIA_ROWS} blank ones, keeping what was typed. */
 export function mediaRowsForForm(media: readonly MediaRow[]): MediaRow[] {
-  const rows = media.filter((row) => row.url !== '' || row.altText !== '')
+  const rows = filledMediaRows(media)
   while (rows.length < MEDIA_ROWS) rows.push({ type: 'image', url: '', altText: '' })
 
   return rows
@@ -113,7 +113,9 @@ export interface ComposeProblemContext {
   channelName: string
 }
 
-const ASSET_FIELD = /^assets\[(\d+)\](\.\w+\.url)?/
+const ASSET_PATH = /assets\[(\d+)\](\.\w+\.url)?/
+const ASSET_FIELD = new RegExp(`^${ASSET_PATH.source}`)
+const ASSET_PATHS = new RegExp(ASSET_PATH.source, 'g')
 const SUPPORTED_SCHEMES = 'https:// or http://'
 
 /**
@@ -121,8 +123,7 @@ const SUPPORTED_SCHEMES = 'https:// or http://'
  * asset `assetIndex`. {@link toAssets} skips rows without an address, so the two can differ.
  */
 export function mediaRowIndexOfAsset(media: readonly MediaRow[], assetIndex: number): number {
-  const shownRows = media.filter((row) => row.url !== '' || row.altText !== '')
-  const withAddress = shownRows.flatMap((row, index) => (row.url === '' ? [] : [index]))
+  const withAddress = filledMediaRows(media).flatMap((row, index) => (row.url === '' ? [] : [index]))
 
   return withAddress[assetIndex] ?? -1
 }
@@ -152,10 +153,10 @@ function mediaProblem(error: { field: string; message: string; rule?: string }, 
   if (rowIndex === -1) return null
 
   const rowNumber = rowIndex + 1
-  const url = media.filter((row) => row.url !== '' || row.altText !== '')[rowIndex]?.url ?? ''
+  const url = filledMediaRows(media)[rowIndex]?.url ?? ''
   const reworded = match[2] === undefined ? null : mediaUrlMessage(error.rule, rowNumber, url)
   // Other rules (a network's media limits, for example) keep their message, with the API's path replaced by the row's name.
-  const message = reworded ?? error.message.replace(/assets\[\d+\](\.\w+\.url)?/g, (path: string) => (path.endsWith('.url') ? `media address ${rowNumber}` : `media item ${rowNumber}`))
+  const message = reworded ?? error.message.replace(ASSET_PATHS, (path: string) => (path.endsWith('.url') ? `media address ${rowNumber}` : `media item ${rowNumber}`))
 
   return { field: `media-${rowIndex}`, message }
 }
@@ -190,4 +191,9 @@ export function addFieldProblem(errors: Record<string, string>, field: string, m
   const existing = errors[field]
   if (existing === undefined) errors[field] = message
   else if (!existing.includes(message)) errors[field] = `${existing} ${message}`
+}
+
+/** Returns the media rows that have an address or alt text, in order: the rows the form shows filled. */
+function filledMediaRows(media: readonly MediaRow[]): MediaRow[] {
+  return media.filter((row) => row.url !== '' || row.altText !== '')
 }

@@ -48,8 +48,8 @@ export class AccountReadCache {
 }
 
 /**
- * Returns the account when it is in the cache, without a promise, so a resolver can reply at
- * once; otherwise undefined, and the caller uses `getAccount`.
+ * Returns the cached account without a promise, so a resolver can return it at once. Returns
+ * undefined when the account is not cached; the caller then uses `getAccount`.
  */
 export function cachedAccount(deps: AppDeps, accountId: string): AccountRecord | undefined {
   const cache = deps.accountCache

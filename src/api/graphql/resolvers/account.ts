@@ -5,8 +5,8 @@ import { countMembers, findOwnerEmail, type AccountRecord, type OrganizationReco
 import { countChannels } from '../../../storage/channels-repo.ts'
 import type { GraphQLContext } from '../context.ts'
 
-// The two resolvers below return plain values, not promises, when the account cache has what
-// they need, which is most requests of a busy client; graphql-jit then completes the fields at once.
+// On most requests of a busy client, the account cache has what the two resolvers below need.
+// They then return plain values, not promises, so graphql-jit completes the fields at once.
 export const accountResolvers = {
   Query: {
     account(_root: unknown, _args: unknown, context: GraphQLContext) {
